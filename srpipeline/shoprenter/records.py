@@ -22,6 +22,7 @@ class Language:
     inner_id: int
     code: str | None
     name: str | None
+    sort_order: int | None = None  # the admin's order; the lowest is the default language fallback
 
 
 @dataclass(frozen=True, slots=True)
