@@ -1,0 +1,88 @@
+"""What every loader shares: the counts it returns and the dialect's ``INSERT … ON CONFLICT``."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from sqlalchemy import Column, Connection, Table, or_
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.sql.dml import Insert
+
+T = TypeVar("T")
+
+#: Values per ``IN (…)`` list: far below SQLite's and PostgreSQL's bound-parameter limits.
+CHUNK = 5000
+
+
+@dataclass(frozen=True, slots=True)
+class LoadCounts:
+    """What a load did. ``unchanged`` = same data already stored, or an older copy that was ignored;
+    ``skipped`` = records that are not loaded at all (abandoned carts)."""
+
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    skipped: int = 0
+
+    def __add__(self, other: LoadCounts) -> LoadCounts:
+        return LoadCounts(
+            self.inserted + other.inserted,
+            self.updated + other.updated,
+            self.unchanged + other.unchanged,
+            self.skipped + other.skipped,
+        )
+
+
+def dialect_insert(conn: Connection, table: Table) -> Any:
+    """``INSERT`` of the connection's dialect, which has ``on_conflict_do_update``."""
+    if conn.dialect.name == "postgresql":
+        return postgresql.insert(table)
+    if conn.dialect.name == "sqlite":
+        return sqlite.insert(table)
+    raise NotImplementedError(f"CRM databases are SQLite or PostgreSQL, not {conn.dialect.name}")
+
+
+def upsert(
+    conn: Connection,
+    table: Table,
+    keys: Sequence[str],
+    columns: Iterable[str],
+    *,
+    newer_than: str | None = None,
+) -> Insert:
+    """An ``INSERT … ON CONFLICT (keys) DO UPDATE`` of ``columns``.
+
+    With ``newer_than`` (a timestamp column) a stored row is only replaced by a copy whose value
+    is the same or newer: an old copy read again never overwrites a newer one.
+    """
+    stmt = dialect_insert(conn, table)
+    where = None
+    if newer_than is not None:
+        stored: Column[Any] = table.c[newer_than]
+        where = or_(stored.is_(None), stmt.excluded[newer_than] >= stored)
+    return stmt.on_conflict_do_update(
+        index_elements=list(keys),
+        set_={name: stmt.excluded[name] for name in columns if name not in keys},
+        where=where,
+    )
+
+
+def chunks(values: Iterable[T], size: int = CHUNK) -> Iterator[list[T]]:
+    """``values`` in lists of at most ``size``."""
+    batch: list[T] = []
+    for value in values:
+        batch.append(value)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def record_hash(record: object) -> str:
+    """A fingerprint of everything the shop sent for a record (records are frozen dataclasses, whose
+    ``repr`` lists every field): equal fingerprints mean "same data", so nothing is rewritten."""
+    return hashlib.sha1(repr(record).encode(), usedforsecurity=False).hexdigest()
