@@ -416,21 +416,20 @@ class ShoprenterClient:
         if cursor.done:
             yield ListPage(items=[], page=0, page_count=0, limit=size.current, last=True, resume=cursor)
             return
+        seen: set[str] = set()  # a row that shifted onto the next page is handed out once
         while not cursor.done:
             end = cursor.end
             page = self._page(resource, lambda limit, end=end: (end - 1) // limit, size, full, query)
             cursor = ReverseCursor(end=((end - 1) // size.current) * size.current)
-            yield replace(page, last=cursor.done, resume=cursor)
+            fresh = [item for item in page.items if _item_key(item) not in seen]
+            seen.update(_item_key(item) for item in fresh)
+            yield replace(page, items=fresh, last=cursor.done, resume=cursor)
 
     def read_all(self, resource: str, params: Params | None = None) -> list[dict[str, Any]]:
         """Every item of a small resource (full objects), read in reverse so a deletion mid-read
-        cannot hide a row; an item seen twice is kept once."""
-        seen: dict[str, dict[str, Any]] = {}
+        cannot hide a row; returned in the shop's order."""
         pages = list(self.iter_reverse(resource, window=None, params=params))
-        for page in reversed(pages):
-            for item in page.items:
-                seen.setdefault(str(item.get("id") or item.get("href")), item)
-        return list(seen.values())
+        return [item for page in reversed(pages) for item in page.items]
 
     def setting(self, key: str) -> str | None:
         """One shop setting's value (``/settings?key=...``), None when the shop has no such key."""
@@ -509,6 +508,10 @@ class ShoprenterClient:
         except ShoprenterError as exc:
             return ConnectionResult(ok=False, message=f"Connection failed: {exc.reason}")
         return ConnectionResult(ok=True, message="Connection successful!")
+
+
+def _item_key(item: Mapping[str, Any]) -> str:
+    return str(item.get("id") or item.get("href"))
 
 
 def _keyset_id(item: Mapping[str, Any], resource: str) -> int:

@@ -1,0 +1,240 @@
+"""The client over real HTTP against the sandbox shop: auth, paging without gaps, rate, faults, errors."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from datetime import timedelta
+from typing import Any
+
+import pytest
+import requests
+
+from srpipeline.shoprenter.client import ShoprenterClient
+from srpipeline.shoprenter.config import ShopConfig
+from srpipeline.shoprenter.errors import AccessDenied, CredentialsRejected, ShoprenterError
+from srpipeline.shoprenter.paging import ListPage, ReverseCursor, Window
+
+FAST = {"backoff_base": 0.01, "backoff_cap": 0.05, "rate": 0}
+
+
+def basic(shop: Any, **kw: Any) -> ShopConfig:
+    return ShopConfig(
+        api_url=shop.classic_url, username=shop.username, password=shop.password, **{**FAST, **kw}
+    )
+
+
+def oauth(shop: Any, **kw: Any) -> ShopConfig:
+    return ShopConfig(
+        api_url=shop.api2_url,
+        client_id=shop.client_id,
+        client_secret=shop.client_secret,
+        token_url=shop.token_url,
+        **{**FAST, **kw},
+    )
+
+
+def ids(pages: Iterator[ListPage]) -> list[str]:
+    return [item["id"] for page in pages for item in page.items]
+
+
+def window_now(shop: Any) -> Window:
+    return Window(lo=None, hi=shop.control.now())
+
+
+@pytest.fixture
+def shop(make_sandbox: Any) -> Any:
+    shop = make_sandbox(orders=120, customers=60, seed=3)
+    shop.rate = 0
+    return shop
+
+
+def test_basic_auth_reads_statuses_with_names(shop: Any) -> None:
+    with ShoprenterClient(basic(shop)) as client:
+        statuses = client.order_statuses()
+    assert statuses.bad == []
+    assert {s.sr_id for s in statuses.records} == {raw["id"] for raw in shop.store.status_items()}
+    assert all(s.name for s in statuses.records)
+    assert client.test_connection().message == "Connection successful!"
+
+
+def test_oauth_token_is_reused_and_fetched_again_once_on_401(shop: Any) -> None:
+    headers: list[str] = []
+    session = requests.Session()
+    session.hooks["response"].append(
+        lambda r, *a, **k: headers.append(r.request.headers.get("Authorization", ""))
+    )
+    client = ShoprenterClient(oauth(shop, page_size=20), session=session)
+    assert len(ids(client.iter_keyset("orderExtend", window=window_now(shop)))) == len(
+        shop.store.order_items()
+    )
+    token_calls = [r for r in shop.request_log if r.path.endswith("/token")]
+    assert len(token_calls) == 1
+    bearer = {h for h in headers if h.startswith("Bearer ")}
+    assert len(bearer) == 1
+    shop.control.expire_tokens()
+    assert client.test_connection().ok
+    assert len([r for r in shop.request_log if r.path.endswith("/token")]) == 2
+    assert [r.status for r in shop.request_log][-3:] == [401, 200, 200]
+
+
+@pytest.mark.parametrize("reader", ["keyset", "reverse"])
+def test_window_read_keeps_every_row_when_others_leave_mid_read(make_sandbox: Any, reader: str) -> None:
+    shop = make_sandbox(orders=150, customers=150, seed=5)
+    shop.rate = 0
+    resource = "orderExtend" if reader == "keyset" else "customers"
+    before = shop.store.order_items() if reader == "keyset" else shop.store.customer_items()
+    window = Window(lo=None, hi=shop.control.now())
+    shop.control.advance(60)  # changes from now on fall after hi: they leave the window
+    every = [int(raw["innerId"]) for raw in before]
+    leaving = set(every[::7])  # early, middle and late rows
+    moved: list[int] = []
+
+    def move_rows(res: str, query: dict[str, Any], page: int) -> None:
+        if not moved:
+            for inner in sorted(leaving):
+                if reader == "keyset":
+                    shop.control.set_order_status(inner, 2)
+                else:
+                    shop.control.edit_customer(inner, firstname="Moved")
+                moved.append(inner)
+
+    shop.after_page(move_rows)
+    client = ShoprenterClient(basic(shop, page_size=20))
+    if reader == "keyset":
+        read = ids(client.iter_keyset(resource, window=window))
+    else:
+        read = ids(client.iter_reverse(resource, window=window))
+    assert moved, "the hook ran"
+    expected = {raw["id"] for raw in before if int(raw["innerId"]) not in leaving}
+    assert len(read) == len(set(read)), "no row twice"
+    assert expected <= set(read)
+    assert set(read) <= {raw["id"] for raw in before}
+
+
+def test_reverse_resume_cursor_is_in_rows_and_survives_a_halved_page_size(make_sandbox: Any) -> None:
+    shop = make_sandbox(orders=10, customers=95, seed=2)
+    shop.rate = 0
+    window = Window(lo=None, hi=shop.control.now())
+    client = ShoprenterClient(basic(shop, page_size=20))
+    pages = client.iter_reverse("customers", window=window)
+    first = next(pages)
+    assert first.resume == ReverseCursor(end=80) and not first.last
+    shop.faults.oversize_504 = 10  # the rest must be read with smaller pages
+    resumed = ShoprenterClient(basic(shop, page_size=20, min_page_size=10))
+    rest = list(resumed.iter_reverse("customers", window=window, resume=ReverseCursor.from_json({"end": 80})))
+    assert rest[-1].last and rest[-1].resume == ReverseCursor(end=0)
+    read = {item["id"] for page in [first, *rest] for item in page.items}
+    assert read == {raw["id"] for raw in shop.store.customer_items()}
+
+
+def test_never_more_than_rate_requests_in_any_second(make_sandbox: Any) -> None:
+    shop = make_sandbox(orders=60, customers=10, seed=4)
+    shop.rate = 3.0
+    client = ShoprenterClient(basic(shop, rate=3.0, page_size=10))
+    assert len(ids(client.iter_keyset("orderExtend", window=window_now(shop)))) == 60
+    times = sorted(r.at for r in shop.request_log)
+    assert len(times) >= 8
+    assert max(sum(1 for t in times[i:] if t < start + 1.0) for i, start in enumerate(times)) <= 3
+    assert all(r.status != 429 for r in shop.request_log)
+
+
+def test_reads_finish_through_faults(make_sandbox: Any) -> None:
+    shop = make_sandbox(orders=200, customers=10, seed=6)
+    shop.rate = 0
+    shop.faults.seed = 11
+    shop.faults.error_rates = {500: 0.1, 503: 0.1, 504: 0.05}
+    shop.faults.drop_rate = 0.1
+    shop.faults.truncate_rate = 0.1
+    client = ShoprenterClient(basic(shop, page_size=20, max_retries=10))
+    read = ids(client.iter_keyset("orderExtend", window=window_now(shop)))
+    assert sorted(read) == sorted(raw["id"] for raw in shop.store.order_items())
+    assert client.stats.retries > 0
+    statuses = {r.status for r in shop.request_log}
+    assert statuses & {500, 503, 504}
+
+
+def test_429_storm_pauses_then_finishes(make_sandbox: Any) -> None:
+    shop = make_sandbox(orders=30, customers=10, seed=7)
+    shop.rate = 0
+    shop.faults.storm(0.3)
+    client = ShoprenterClient(basic(shop, page_size=10, max_retries=20))
+    assert len(ids(client.iter_keyset("orderExtend", window=window_now(shop)))) == 30
+    assert client.stats.throttled > 0
+    assert client.stats.snapshot()["throttled"] == sum(1 for r in shop.request_log if r.status == 429)
+
+
+def test_504_on_big_pages_halves_the_page_size(shop: Any) -> None:
+    shop.faults.oversize_504 = 50
+    client = ShoprenterClient(basic(shop, page_size=200))
+    read = ids(client.iter_keyset("orderExtend", window=window_now(shop)))
+    assert sorted(read) == sorted(raw["id"] for raw in shop.store.order_items())
+    limits = [int(r.query["limit"]) for r in shop.request_log if "orderExtend" in r.path]
+    assert limits[:3] == [200, 100, 50]
+    assert set(limits[3:]) == {50}
+
+
+def test_401_is_one_line_and_not_retried(shop: Any) -> None:
+    config = ShopConfig(api_url=shop.classic_url, username=shop.username, password="wrong-pass", **FAST)
+    client = ShoprenterClient(config)
+    with pytest.raises(CredentialsRejected) as caught:
+        client.list_page("orderStatuses", page=0)
+    assert "credentials rejected (401)" in caught.value.reason and "wrong-pass" not in str(caught.value)
+    assert len(shop.request_log) == 1
+    result = client.test_connection()
+    assert not result.ok and result.message.startswith("Connection failed: credentials rejected (401)")
+
+
+def test_oauth_bad_secret_stops_at_the_token_endpoint(shop: Any) -> None:
+    config = oauth(shop)
+    config = ShopConfig(
+        api_url=config.api_url,
+        client_id=shop.client_id,
+        client_secret="bad",
+        token_url=shop.token_url,
+        **FAST,
+    )
+    with pytest.raises(CredentialsRejected, match="token endpoint"):
+        ShoprenterClient(config).list_page("orderStatuses", page=0)
+    assert len(shop.request_log) == 1
+
+
+def test_403_says_what_to_switch_on(shop: Any) -> None:
+    shop.control.disable_api()
+    client = ShoprenterClient(basic(shop))
+    with pytest.raises(AccessDenied, match=r"access denied \(403\)"):
+        client.get("orderStatuses")
+    assert len(shop.request_log) == 1
+
+
+def test_no_secret_in_logs_or_errors(make_sandbox: Any, caplog: pytest.LogCaptureFixture) -> None:
+    shop = make_sandbox(orders=40, customers=10, seed=8)
+    shop.rate = 0
+    shop.faults.seed = 3
+    shop.faults.error_rates = {500: 0.3}
+    headers: list[str] = []
+    session = requests.Session()
+    session.hooks["response"].append(
+        lambda r, *a, **k: headers.append(r.request.headers.get("Authorization", ""))
+    )
+    caplog.set_level(logging.DEBUG)
+    client = ShoprenterClient(oauth(shop, page_size=10, max_retries=1), session=session)
+    messages = []
+    try:
+        ids(client.iter_keyset("orderExtend", window=window_now(shop)))
+    except ShoprenterError as exc:
+        messages.append(str(exc))
+    assert caplog.records, "retries were logged"
+    secrets = {shop.client_secret, *(h.split(" ", 1)[1] for h in headers if h)}
+    shown = caplog.text + " ".join(messages) + repr(client) + repr(client.config)
+    assert not [s for s in secrets if s in shown]
+
+
+def test_window_is_sent_in_shop_local_time(shop: Any) -> None:
+    hi = shop.control.now()
+    client = ShoprenterClient(basic(shop))
+    list(client.iter_keyset("orderExtend", window=Window(lo=hi - timedelta(days=1), hi=hi)))
+    query = next(r.query for r in shop.request_log if "orderExtend" in r.path)
+    tz = client.shop_timezone()
+    assert query["updatedAtMax"] == hi.astimezone(tz).strftime("%Y-%m-%dT%H:%M:%S")
+    assert query["innerIdMin"] == "0"
