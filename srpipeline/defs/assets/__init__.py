@@ -1,0 +1,1 @@
+"""Assets grouped by source: ``shoprenter`` (what the shop holds) and ``crm`` (what is derived)."""

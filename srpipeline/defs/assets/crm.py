@@ -1,0 +1,24 @@
+"""What the CRM derives from the shop's data: the webshop segment of every card."""
+
+from __future__ import annotations
+
+from dagster import AssetExecutionContext, MaterializeResult, asset
+
+from srpipeline.defs.assets.sync_context import materialized, sync_context
+from srpipeline.defs.resources import CrmDatabaseResource, ShoprenterResource
+from srpipeline.sync import sync_segments
+
+
+@asset(
+    group_name="crm",
+    deps=["orders", "customers"],
+    description="Webshop segments of every card (crm_webshop_cards.segment), recomputed from orders. "
+    "Computed in the CRM: no call to the shop, so not in pool shoprenter_api.",
+    metadata={"dagster/table_name": "crm_webshop_cards"},
+)
+def webshop_segments(
+    context: AssetExecutionContext, shop: ShoprenterResource, crm: CrmDatabaseResource
+) -> MaterializeResult:
+    # The shop resource only names the shop for the CRM's one-shop guard; nothing is requested.
+    with sync_context(context, shop, crm) as ctx:
+        return materialized(context, sync_segments(ctx))

@@ -1,0 +1,122 @@
+"""What the shop holds: order statuses and their mapping, coupons, customers and orders.
+
+Every asset here calls the shop, so each is in pool ``shoprenter_api`` (one such run at a time).
+Customers and orders are partitioned by day of last change; a range of days is read in one run.
+"""
+
+from __future__ import annotations
+
+from dagster import (
+    AssetExecutionContext,
+    AssetSpec,
+    BackfillPolicy,
+    MaterializeResult,
+    asset,
+    multi_asset,
+)
+from sqlalchemy import func, select
+
+from srpipeline.crm.schema import crm_status_mapping
+from srpipeline.defs.assets.sync_context import (
+    PartitionedSyncConfig,
+    materialized,
+    partition_window,
+    sync_context,
+)
+from srpipeline.defs.partitions import daily_change_partitions
+from srpipeline.defs.resources import CrmDatabaseResource, ShoprenterResource
+from srpipeline.defs.tags import SHOP_POOL
+from srpipeline.sync import sync_coupons, sync_customers, sync_order_statuses, sync_orders
+
+GROUP = "shoprenter"
+
+
+@multi_asset(
+    specs=[
+        AssetSpec(
+            "order_statuses",
+            group_name=GROUP,
+            description="The shop's order statuses (sr_order_statuses); vanished ones are marked inactive.",
+            metadata={"dagster/table_name": "sr_order_statuses"},
+        ),
+        AssetSpec(
+            "status_mapping",
+            group_name=GROUP,
+            deps=["order_statuses"],
+            description="status_mapping.yaml loaded into crm_status_mapping; new shop statuses are added "
+            "to the file with a suggestion, and orders of newly mapped statuses are re-mapped.",
+            metadata={"dagster/table_name": "crm_status_mapping"},
+        ),
+    ],
+    pool=SHOP_POOL,
+    can_subset=False,
+)
+def order_statuses_and_mapping(
+    context: AssetExecutionContext, shop: ShoprenterResource, crm: CrmDatabaseResource
+):  # type: ignore[no-untyped-def]
+    with sync_context(context, shop, crm) as ctx:
+        result = sync_order_statuses(ctx)
+    yield materialized(context, result, asset_key="order_statuses")
+    with crm.get_engine().connect() as conn:
+        mapped, unmapped = conn.execute(
+            select(
+                func.count(crm_status_mapping.c.crm_order_status_id),
+                func.count() - func.count(crm_status_mapping.c.crm_order_status_id),
+            )
+        ).one()
+    yield MaterializeResult(asset_key="status_mapping", metadata={"mapped": mapped, "unmapped": unmapped})
+
+
+@asset(
+    group_name=GROUP,
+    pool=SHOP_POOL,
+    description="The shop's coupons (crm_coupons), read whole; vanished ones get deleted_at.",
+    metadata={"dagster/table_name": "crm_coupons"},
+)
+def coupons(
+    context: AssetExecutionContext, shop: ShoprenterResource, crm: CrmDatabaseResource
+) -> MaterializeResult:
+    with sync_context(context, shop, crm) as ctx:
+        return materialized(context, sync_coupons(ctx))
+
+
+@asset(
+    group_name=GROUP,
+    pool=SHOP_POOL,
+    partitions_def=daily_change_partitions,
+    backfill_policy=BackfillPolicy.single_run(),
+    description="Registered customers by day of last change: contacts and webshop cards.",
+    metadata={"dagster/table_name": "crm_contacts"},
+)
+def customers(
+    context: AssetExecutionContext,
+    config: PartitionedSyncConfig,
+    shop: ShoprenterResource,
+    crm: CrmDatabaseResource,
+) -> MaterializeResult:
+    start, end = partition_window(context)
+    with sync_context(context, shop, crm) as ctx:
+        return materialized(
+            context, sync_customers(ctx, start=start, end=end, full_refresh=config.full_refresh)
+        )
+
+
+@asset(
+    group_name=GROUP,
+    pool=SHOP_POOL,
+    partitions_def=daily_change_partitions,
+    backfill_policy=BackfillPolicy.single_run(),
+    deps=["order_statuses", "status_mapping", "customers", "coupons"],
+    description="Orders by day of last change, with their items and coupons "
+    "(crm_orders, crm_order_items, crm_order_coupons).",
+    metadata={"dagster/table_name": "crm_orders"},
+)
+def orders(
+    context: AssetExecutionContext,
+    config: PartitionedSyncConfig,
+    shop: ShoprenterResource,
+    crm: CrmDatabaseResource,
+) -> MaterializeResult:
+    start, end = partition_window(context)
+    with sync_context(context, shop, crm) as ctx:
+        return materialized(context, sync_orders(ctx, start=start, end=end, full_refresh=config.full_refresh))

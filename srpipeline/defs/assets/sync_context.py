@@ -1,0 +1,47 @@
+"""From a Dagster asset's context to the sync engine's context: run id, trigger, progress, window."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+
+from dagster import AssetExecutionContext, Config, MaterializeResult
+
+from srpipeline.defs.partitions import daily_change_partitions, partition_range_window
+from srpipeline.defs.resources import CrmDatabaseResource, ShoprenterResource
+from srpipeline.defs.tags import run_trigger
+from srpipeline.sync import StreamResult, SyncContext
+
+
+class PartitionedSyncConfig(Config):
+    """``full_refresh`` re-reads the whole partition range, ignoring how far the CRM is complete."""
+
+    full_refresh: bool = False
+
+
+@contextmanager
+def sync_context(
+    context: AssetExecutionContext, shop: ShoprenterResource, crm: CrmDatabaseResource
+) -> Iterator[SyncContext]:
+    """A SyncContext owned by this run (``context.run_id`` holds the lease); progress goes to the run log."""
+    with shop.build_client() as client:
+        yield SyncContext(
+            client=client,
+            engine=crm.get_engine(),
+            run_id=context.run_id,
+            trigger=run_trigger(context.run.tags),
+            progress=lambda progress: context.log.info(progress.line()),
+            log=context.log,
+        )
+
+
+def partition_window(context: AssetExecutionContext) -> tuple[datetime | None, datetime]:
+    """The run's partition range as ``(start, end)``; start None when it begins at the first partition."""
+    return partition_range_window(daily_change_partitions, context.partition_key_range)
+
+
+def materialized(context: AssetExecutionContext, result: StreamResult, **asset_key: str) -> MaterializeResult:
+    """Log the one-line summary and return the result's metadata (no secrets live in it)."""
+    context.log.info(result.summary())
+    return MaterializeResult(metadata=result.as_metadata(), **asset_key)  # type: ignore[arg-type]

@@ -1,0 +1,102 @@
+"""The Sync button: a sensor on `crm_sync_requests` that folds waiting presses into one `sync` run.
+
+Each tick, in order:
+1. settle: requests served by a run this sensor launched are marked consumed with that run's id
+   (the sensor cannot know a run id before the run exists, so this happens on the next tick);
+2. skip while a sync is queued or running (any run in pool `shoprenter_api`) or another process
+   (e.g. `srpipeline sync --now`) holds the CRM's sync lease;
+3. launch one run for every request still waiting, tagged with their ids.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from dagster import (
+    DagsterInstance,
+    DagsterRun,
+    DefaultSensorStatus,
+    RunRequest,
+    RunsFilter,
+    SensorEvaluationContext,
+    SkipReason,
+    sensor,
+)
+from dagster._core.storage.dagster_run import NOT_FINISHED_STATUSES
+from dagster._core.storage.tags import SENSOR_NAME_TAG
+from sqlalchemy import Engine
+
+from srpipeline.crm.lease import lease_holder
+from srpipeline.crm.state import consume_sync_requests, pending_sync_requests
+from srpipeline.defs.jobs import sync_job, sync_range
+from srpipeline.defs.resources import CrmDatabaseResource
+from srpipeline.defs.tags import SHOP_POOL_RUN_TAG, SYNC_REQUESTS_TAG, sync_run_tags
+
+SENSOR_NAME = "sync_requests_sensor"
+#: How many of this sensor's latest runs are looked at when settling requests.
+RECENT_RUNS = 50
+
+
+def sync_in_flight(instance: DagsterInstance) -> DagsterRun | None:
+    """A queued or running run holding a step of pool `shoprenter_api`, if any."""
+    runs = instance.get_runs(
+        RunsFilter(statuses=NOT_FINISHED_STATUSES, tags={SHOP_POOL_RUN_TAG: "true"}), limit=1
+    )
+    return runs[0] if runs else None
+
+
+def request_ids_tag(first: int, last: int) -> str:
+    return f"{first}-{last}"
+
+
+def served_ids(run: DagsterRun) -> range:
+    """The request ids a run launched by this sensor serves (empty for any other run)."""
+    first, _, last = run.tags.get(SYNC_REQUESTS_TAG, "").partition("-")
+    return range(int(first), int(last) + 1) if first.isdigit() and last.isdigit() else range(0)
+
+
+def settle_requests(instance: DagsterInstance, engine: Engine, now: datetime) -> int:
+    """Mark waiting requests that a launched run serves as consumed by it; returns how many."""
+    with engine.begin() as conn:
+        waiting = {request.id for request in pending_sync_requests(conn)}
+        if not waiting:
+            return 0
+        runs = instance.get_runs(RunsFilter(tags={SENSOR_NAME_TAG: SENSOR_NAME}), limit=RECENT_RUNS)
+        settled = 0
+        for run in runs:
+            ids = sorted(waiting.intersection(served_ids(run)))
+            settled += consume_sync_requests(conn, ids, run.run_id, now=now)
+        return settled
+
+
+@sensor(
+    name=SENSOR_NAME,
+    job=sync_job,
+    minimum_interval_seconds=15,
+    default_status=DefaultSensorStatus.RUNNING,
+    description="Runs `sync` for the Sync requests waiting in crm_sync_requests, one run for all of them.",
+)
+def sync_requests_sensor(context: SensorEvaluationContext, crm: CrmDatabaseResource):  # type: ignore[no-untyped-def]
+    engine = crm.get_engine()
+    now = datetime.now(UTC)
+    settled = settle_requests(context.instance, engine, now)
+    if settled:
+        context.log.info(f"{settled} Sync request(s) recorded as served by their run")
+    with engine.connect() as conn:
+        waiting = pending_sync_requests(conn)
+    if not waiting:
+        return SkipReason("no Sync request waiting")
+    busy = sync_in_flight(context.instance)
+    if busy is not None:
+        return SkipReason(f"{len(waiting)} Sync request(s) wait: run {busy.run_id} is {busy.status.value}")
+    holder = lease_holder(engine)
+    if holder is not None:
+        return SkipReason(f"{len(waiting)} Sync request(s) wait: the sync lease is held by {holder}")
+    first, last = waiting[0].id, waiting[-1].id
+    return RunRequest(
+        run_key=f"sync-requests-{last}",
+        tags={
+            **sync_run_tags(sync_range(engine, now), "manual"),
+            SYNC_REQUESTS_TAG: request_ids_tag(first, last),
+        },
+    )
