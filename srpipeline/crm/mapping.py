@@ -140,11 +140,14 @@ def remap_orders(conn: Connection) -> int:
     status_inner_id = (
         select(sr_order_statuses.c.sr_inner_id)
         .where(sr_order_statuses.c.sr_id == crm_orders.c.sr_status_id)
+        .correlate(crm_orders)
         .scalar_subquery()
     )
     crm_status_id = (
         select(crm_status_mapping.c.crm_order_status_id)
-        .where(crm_status_mapping.c.sr_status_inner_id == status_inner_id)
+        .join(sr_order_statuses, sr_order_statuses.c.sr_inner_id == crm_status_mapping.c.sr_status_inner_id)
+        .where(sr_order_statuses.c.sr_id == crm_orders.c.sr_status_id)
+        .correlate(crm_orders)
         .scalar_subquery()
     )
     return conn.execute(
