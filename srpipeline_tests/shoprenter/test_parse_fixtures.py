@@ -6,7 +6,6 @@ import json
 from dataclasses import fields
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -14,13 +13,9 @@ import pytest
 
 from srpipeline.shoprenter import parse
 from srpipeline.shoprenter.records import Customer
+from srpipeline_tests.shoprenter.examples import FIXTURES, load
 
-FIXTURES = Path("/work/shared/shoprenter-fixtures")
 BUDAPEST = ZoneInfo("Europe/Budapest")
-
-
-def load(resource: str, name: str) -> Any:
-    return json.loads((FIXTURES / resource / "response" / "json" / f"{name}.json").read_text())
 
 
 def test_order_page_item_12() -> None:
