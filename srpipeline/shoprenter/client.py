@@ -44,6 +44,7 @@ from srpipeline.shoprenter.throttle import Clock, Sleep, Throttle, backoff_delay
 
 DEFAULT_TIMEZONE = "Europe/Budapest"
 PAGE_PAST_LAST = 40008
+MAX_BATCH = 200
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 Params = Mapping[str, Any]
 
@@ -52,6 +53,19 @@ Params = Mapping[str, Any]
 class ConnectionResult:
     ok: bool
     message: str
+
+
+@dataclass(frozen=True)
+class BatchResponse:
+    """One inner answer of ``POST /batch``: the outer 200 says nothing, ``status`` is this part's."""
+
+    uri: str
+    status: int
+    body: Any
+
+    @property
+    def ok(self) -> bool:
+        return 200 <= self.status < 300
 
 
 class ClientStats:
@@ -500,6 +514,29 @@ class ShoprenterClient:
         )
         coupons.bad.extend(described.bad)
         return coupons
+
+    def batch(self, paths: list[str]) -> list[BatchResponse]:
+        """GET up to 200 paths (e.g. ``orderExtend?full=1&page=3``) in one ``POST /batch``.
+
+        The outer answer is 200 even when parts fail: check each response's ``ok``/``status``.
+        """
+        if not 1 <= len(paths) <= MAX_BATCH:
+            raise ValueError(f"a batch holds 1..{MAX_BATCH} requests, got {len(paths)}")
+        requests_ = [{"method": "GET", "uri": f"{self._base}/{path.lstrip('/')}"} for path in paths]
+        body = self._send("POST", "batch", json_body={"data": {"requests": requests_}})
+        try:
+            answers = body["requests"]["request"]
+            answers = [answers] if isinstance(answers, dict) else answers
+            return [
+                BatchResponse(
+                    uri=answer["uri"],
+                    status=int(answer["response"]["header"]["statusCode"]),
+                    body=answer["response"].get("body"),
+                )
+                for answer in answers
+            ]
+        except (KeyError, TypeError, ValueError):
+            raise NotShoprenterApi("the answer to POST /batch is not a Shoprenter batch answer") from None
 
     def test_connection(self) -> ConnectionResult:
         """``Connection successful!`` or ``Connection failed: <one-line reason>``."""
