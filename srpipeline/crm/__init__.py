@@ -1,0 +1,29 @@
+"""The CRM store (crm-model.md): schema, migrations, loaders, guards. No Dagster, no HTTP.
+
+Open and upgrade::
+
+    engine = open_crm(url)                      # engine.open_crm; sqlite_url(path) for the default file
+    upgrade(engine_or_url)                      # engine.upgrade (Alembic, idempotent)
+
+Load a page in the caller's transaction, together with its checkpoint::
+
+    with engine.begin() as conn:
+        bind_shop(conn, shop_url, now=now)                      # guard; ShopMismatchError
+        counts = load_orders(conn, orders, now=now)             # orders.load_orders -> LoadCounts
+        save_sync_state(conn, "orders", day, synced_until=None, checkpoint={...}, now=now)
+
+- ``orders``: ``load_orders``, ``mark_storno(conn, inner_ids, is_storno=True)``
+- ``customers``: ``load_customers``, ``mark_customers_deleted(conn, inner_ids, now=)``
+- ``snapshots``: ``load_statuses``, ``load_coupons`` (whole lists; vanished rows are marked)
+- ``mapping``: ``read_mapping(path)``, ``add_new_statuses(path, statuses)``, ``load_mapping(conn, mapping,
+  now=)``, ``remap_orders(conn)``, ``unmapped_statuses(conn)``
+- ``segments``: ``refresh_segments(conn, as_of=, card_ids=None)``
+- ``guard``: ``bind_shop``, ``bound_shop``, ``record_connection_test``, ``disconnect(engine)``
+- ``state``: ``get_sync_state`` / ``save_sync_state``, ``add_sync_request`` / ``pending_sync_requests`` /
+  ``consume_sync_requests``, ``start_sync_log`` / ``finish_sync_log``
+- ``lease``: ``acquire(engine, owner, ttl, clock=) -> Lease`` (``heartbeat``, ``release``, context
+  manager); ``LeaseHeldError`` names the holder; ``lease_holder(engine)``
+
+Every ``now`` / ``as_of`` is an aware datetime passed in by the caller; every load returns
+``upsert.LoadCounts(inserted, updated, unchanged, skipped)``.
+"""
