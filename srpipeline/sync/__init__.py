@@ -1,0 +1,27 @@
+"""One stream's sync: windows, checkpoints, resume; joins the shop client and the CRM store.
+
+No Dagster in here: Dagster (srpipeline.defs) and the CLI only say which stream, which range of
+change days and which trigger. See design.md, "Windows without gaps" and "Partitions".
+"""
+
+from srpipeline.sync.context import SyncBusyError, SyncContext
+from srpipeline.sync.customers import sync_customers
+from srpipeline.sync.everything import sync_everything
+from srpipeline.sync.orders import sync_orders
+from srpipeline.sync.report import Progress, StreamResult
+from srpipeline.sync.snapshots import sync_coupons, sync_order_statuses, sync_segments
+from srpipeline.sync.streams import first_incomplete_day
+
+__all__ = [
+    "Progress",
+    "StreamResult",
+    "SyncBusyError",
+    "SyncContext",
+    "first_incomplete_day",
+    "sync_coupons",
+    "sync_customers",
+    "sync_everything",
+    "sync_order_statuses",
+    "sync_orders",
+    "sync_segments",
+]

@@ -1,0 +1,144 @@
+"""What every stream sync shares: the shop client, the CRM engine, the run's identity, the lease.
+
+``stream_run`` wraps one stream's sync: it checks the one-shop guard and takes the sync lease before
+the first request to the shop, writes the ``crm_sync_log`` row, and fills the result's request
+counts and duration, whatever way the sync was started (Dagster, CLI, a test).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy import Connection, Engine, select
+
+from srpipeline import settings
+from srpipeline.crm.guard import bind_shop
+from srpipeline.crm.lease import Lease, LeaseHeldError, LeaseLostError, acquire
+from srpipeline.crm.schema import crm_sync_lease
+from srpipeline.crm.state import Trigger, finish_sync_log, start_sync_log
+from srpipeline.shoprenter.client import ShoprenterClient
+from srpipeline.shoprenter.records import BadRecord
+from srpipeline.sync.report import ProgressCallback, StreamResult
+from srpipeline.sync.windows import DEFAULT_OVERLAP
+
+LEASE_TTL = timedelta(seconds=60)
+HEARTBEAT_EVERY = 10.0
+
+log = logging.getLogger("srpipeline.sync")
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class SyncBusyError(RuntimeError):
+    """Another sync holds the lease: this one did not start and changed nothing."""
+
+
+@dataclass
+class SyncContext:
+    client: ShoprenterClient
+    engine: Engine
+    run_id: str
+    trigger: Trigger = "manual"
+    mapping_path: Path = field(default_factory=settings.status_mapping_path)
+    now: Callable[[], datetime] = utc_now
+    progress: ProgressCallback | None = None
+    log: logging.Logger = log
+    overlap: timedelta = DEFAULT_OVERLAP
+    lease_ttl: timedelta = LEASE_TTL
+    _lease: Lease | None = field(default=None, init=False, repr=False)
+    _lease_depth: int = field(default=0, init=False, repr=False)
+
+    @contextmanager
+    def hold_lease(self) -> Iterator[None]:
+        """Hold the sync lease (re-entrant), heartbeating it from a thread while the work runs."""
+        if self._lease_depth:
+            self._lease_depth += 1
+            try:
+                yield
+            finally:
+                self._lease_depth -= 1
+            return
+        try:
+            lease = acquire(self.engine, self.run_id, self.lease_ttl, clock=self.now)
+        except LeaseHeldError as exc:
+            raise SyncBusyError(
+                f"A sync is already running ({exc.holder}); this one did not start. "
+                "Wait for it to finish, or follow it with `srpipeline status`."
+            ) from exc
+        stop = threading.Event()
+        beat = threading.Thread(target=self._heartbeat, args=(lease, stop), daemon=True, name="lease")
+        self._lease, self._lease_depth = lease, 1
+        beat.start()
+        try:
+            yield
+        finally:
+            stop.set()
+            beat.join()
+            self._lease, self._lease_depth = None, 0
+            lease.release()
+
+    def _heartbeat(self, lease: Lease, stop: threading.Event) -> None:
+        while not stop.wait(HEARTBEAT_EVERY):
+            try:
+                lease.heartbeat()
+            except LeaseLostError:
+                self.log.error("The sync lease of %s was lost; the next page will not commit.", self.run_id)
+                return
+
+    def fence(self, conn: Connection) -> None:
+        """Refuse to commit a page unless this run still holds the lease (a fencing check)."""
+        owner = conn.execute(select(crm_sync_lease.c.owner).where(crm_sync_lease.c.id == 1)).scalar()
+        if owner != self.run_id:
+            raise LeaseLostError(
+                f"The sync lease of {self.run_id} was taken over by {owner}; stopping without committing."
+            )
+
+    def quarantine(self, stream: str, bad: list[BadRecord], result: StreamResult) -> None:
+        """Log records that could not be parsed, by id, and count them; the rest of the page loads."""
+        for record in bad:
+            self.log.warning("%s: skipped %s %s: %s", stream, record.resource, record.sr_id, record.reason)
+        result.quarantined += len(bad)
+
+
+@contextmanager
+def stream_run(ctx: SyncContext, stream: str) -> Iterator[StreamResult]:
+    """One stream's sync: guard and lease first, then the work, then its log row and figures."""
+    result = StreamResult(stream=stream)
+    started = time.monotonic()
+    before = ctx.client.stats.snapshot()
+    with ctx.hold_lease():
+        with ctx.engine.begin() as conn:
+            bind_shop(conn, ctx.client.config.normalized_url, now=ctx.now())
+            log_id = start_sync_log(conn, ctx.run_id, stream, ctx.trigger, now=ctx.now())
+        error: str | None = None
+        try:
+            yield result
+        except BaseException as exc:
+            error = f"{type(exc).__name__}: {exc}"
+            raise
+        finally:
+            after = ctx.client.stats.snapshot()
+            result.requests = after["requests"] - before["requests"]
+            result.throttled = after["throttled"] - before["throttled"]
+            result.seconds = time.monotonic() - started
+            with ctx.engine.begin() as conn:
+                finish_sync_log(
+                    conn,
+                    log_id,
+                    "failed" if error else "success",
+                    now=ctx.now(),
+                    counts=result.counts,
+                    requests=result.requests,
+                    throttled=result.throttled,
+                    error=error,
+                )
+    ctx.log.info(result.summary())

@@ -1,0 +1,100 @@
+"""The customers stream: ``/customers`` in reverse page order, and the daily deletion check.
+
+The shop hard-deletes customers and keeps no tombstones, so deletions are found by comparing the
+shop's customer ids (an id-only read, 200 a request) with the CRM's. That read costs
+``customers / 200`` requests, so it runs once a day (the first sync after 03:00 shop time, or when
+the last check is older than 24 hours) or when asked, never on every manual sync.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import Connection, select
+
+from srpipeline.crm.contacts import SOURCE
+from srpipeline.crm.customers import load_customers, mark_customers_deleted
+from srpipeline.crm.schema import crm_contacts
+from srpipeline.crm.state import get_sync_state, save_sync_state
+from srpipeline.shoprenter.paging import ListPage, ReverseCursor, Window
+from srpipeline.shoprenter.parse import link_id, parse_customer, parse_page
+from srpipeline.sync.context import SyncContext, stream_run
+from srpipeline.sync.report import StreamResult
+from srpipeline.sync.streams import WindowedStream, sync_windows
+
+STREAM = "customers"
+RESOURCE = "customers"
+RECONCILE_STREAM = "customers.reconcile"
+RECONCILE_AT = time(3, 0)
+
+
+def sync_customers(
+    ctx: SyncContext,
+    *,
+    start: datetime | None = None,
+    end: datetime | None = None,
+    full_refresh: bool = False,
+    reconcile: bool | None = None,
+) -> StreamResult:
+    """Sync the customers changed in ``[start, end)``; ``reconcile`` None = when due, True = now."""
+
+    def read(window: Window, resume: dict[str, Any] | None) -> Iterator[ListPage]:
+        cursor = ReverseCursor.from_json(resume) if resume else None
+        return ctx.client.iter_reverse(RESOURCE, window=window, resume=cursor)
+
+    def load(conn: Connection, page: ListPage, result: StreamResult) -> None:
+        tz = ctx.client.shop_timezone()
+        parsed = parse_page(page.items, lambda raw: parse_customer(raw, tz), RESOURCE)
+        ctx.quarantine(STREAM, parsed.bad, result)
+        result.counts += load_customers(conn, parsed.records, now=ctx.now())
+
+    stream = WindowedStream(STREAM, read, load, position=lambda page: page.resume.to_json())
+    with stream_run(ctx, STREAM) as result:
+        sync_windows(ctx, stream, result, start=start, end=end, full_refresh=full_refresh)
+        if reconcile or (reconcile is None and _reconcile_due(ctx)):
+            result.deleted = _reconcile_deletions(ctx)
+    return result
+
+
+def _reconcile_due(ctx: SyncContext) -> bool:
+    """Due once a day: when the last check is before today's 03:00 (shop time) and it is past 03:00,
+    or when the last check is older than 24 hours."""
+    now = ctx.now()
+    with ctx.engine.connect() as conn:
+        state = get_sync_state(conn, RECONCILE_STREAM)
+        has_customers = conn.execute(
+            select(crm_contacts.c.id).where(crm_contacts.c.sr_customer_inner_id.is_not(None)).limit(1)
+        ).first()
+    if has_customers is None:
+        return False
+    last = state.synced_until if state else None
+    if last is None or now - last > timedelta(hours=24):
+        return True
+    tz = ctx.client.shop_timezone()
+    local_now = now.astimezone(tz)
+    todays_mark = datetime.combine(local_now.date(), RECONCILE_AT, tzinfo=tz)
+    return local_now >= todays_mark and last < todays_mark
+
+
+def _reconcile_deletions(ctx: SyncContext) -> int:
+    """Mark the CRM customers the shop no longer lists; returns how many were newly marked."""
+    checked_at = ctx.now()
+    shop_ids: set[str] = set()
+    for page in ctx.client.iter_reverse(RESOURCE, window=None, full=False):
+        shop_ids.update(sr_id for item in page.items if (sr_id := link_id(item)) is not None)
+    with ctx.engine.begin() as conn:
+        ctx.fence(conn)
+        known = conn.execute(
+            select(crm_contacts.c.sr_customer_id, crm_contacts.c.sr_customer_inner_id).where(
+                crm_contacts.c.source == SOURCE,
+                crm_contacts.c.sr_customer_inner_id.is_not(None),
+                crm_contacts.c.deleted_at.is_(None),
+            )
+        ).all()
+        gone = [inner_id for sr_id, inner_id in known if sr_id not in shop_ids]
+        marked = mark_customers_deleted(conn, gone, now=checked_at)
+        save_sync_state(conn, RECONCILE_STREAM, synced_until=checked_at, checkpoint=None, now=checked_at)
+    ctx.log.info("customers: deletion check found %d customers gone from the shop", marked)
+    return marked
