@@ -114,19 +114,10 @@ class ShopApi:
                 )
         except ApiError as error:
             reply = _json(error.status, error.body())
-        if (
-            not reply.drop
-            and "json" not in headers.get("accept", "")
-            and reply.content_type == "application/json"
-        ):
-            reply = Reply(
-                reply.status,
-                to_xml(orjson.loads(reply.body)),
-                "application/xml",
-                reply.headers,
-                False,
-                reply.truncate,
-            )
+        wants_xml = "json" not in headers.get("accept", "") and path != TOKEN_PATH  # OAuth answers JSON only
+        if wants_xml and not reply.drop:
+            xml = to_xml(orjson.loads(reply.body))
+            reply = Reply(reply.status, xml, "application/xml", reply.headers, truncate=reply.truncate)
         if reply.truncate:
             reply.body = reply.body[: max(1, len(reply.body) // 2)]
         with self._log_lock:
