@@ -1,7 +1,5 @@
 """Asset checks over the CRM tables (names from crm-model.md): mapping, items, totals, contacts, keys."""
 
-from __future__ import annotations
-
 from decimal import Decimal
 
 from dagster import AssetCheckResult, AssetCheckSeverity, asset_check

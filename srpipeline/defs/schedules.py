@@ -1,7 +1,5 @@
 """The dawn sync: every day at 03:00 in the shop's time zone."""
 
-from __future__ import annotations
-
 from dagster import DefaultScheduleStatus, RunRequest, ScheduleEvaluationContext, schedule
 
 from srpipeline.defs.jobs import sync_job, sync_range

@@ -8,8 +8,6 @@ Each tick, in order:
 3. launch one run for every request still waiting, tagged with their ids.
 """
 
-from __future__ import annotations
-
 from datetime import UTC, datetime
 
 from dagster import (

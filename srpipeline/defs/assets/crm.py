@@ -1,7 +1,5 @@
 """What the CRM derives from the shop's data: the webshop segment of every card."""
 
-from __future__ import annotations
-
 from dagster import AssetExecutionContext, MaterializeResult, asset
 
 from srpipeline.defs.assets.sync_context import materialized, sync_context

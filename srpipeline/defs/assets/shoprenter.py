@@ -4,8 +4,6 @@ Every asset here calls the shop, so each is in pool ``shoprenter_api`` (one such
 Customers and orders are partitioned by day of last change; a range of days is read in one run.
 """
 
-from __future__ import annotations
-
 from dagster import (
     AssetExecutionContext,
     AssetSpec,
