@@ -447,8 +447,8 @@ class ShoprenterClient:
 
     def setting(self, key: str) -> str | None:
         """One shop setting's value (``/settings?key=...``), None when the shop has no such key."""
-        body = self._send("GET", "settings", params={"key": key, "full": 1})
-        for item in read_envelope(body, "settings", page=0, limit=0).items:
+        size = _PageSize(self.config.page_size, self.config.min_page_size)
+        for item in self._page("settings", lambda _limit: 0, size, True, {"key": key}).items:
             if item.get("key") == key:
                 return parse.text(item.get("value"))
         return None

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+import socket
+import threading
+from collections.abc import Callable, Iterator
 from datetime import timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
@@ -12,7 +15,13 @@ import requests
 
 from srpipeline.shoprenter.client import ShoprenterClient
 from srpipeline.shoprenter.config import ShopConfig
-from srpipeline.shoprenter.errors import AccessDenied, CredentialsRejected, ShoprenterError
+from srpipeline.shoprenter.errors import (
+    AccessDenied,
+    CredentialsRejected,
+    NotShoprenterApi,
+    ResourceNotFound,
+    ShoprenterError,
+)
 from srpipeline.shoprenter.paging import ListPage, ReverseCursor, Window
 
 FAST = {"backoff_base": 0.01, "backoff_cap": 0.05, "rate": 0}
@@ -39,14 +48,12 @@ def ids(pages: Iterator[ListPage]) -> list[str]:
 
 
 def window_now(shop: Any) -> Window:
-    return Window(lo=None, hi=shop.control.now())
+    return Window(lo=None, hi=shop.store.clock.now())
 
 
 @pytest.fixture
 def shop(make_sandbox: Any) -> Any:
-    shop = make_sandbox(orders=120, customers=60, seed=3)
-    shop.rate = 0
-    return shop
+    return make_sandbox(orders=120, customers=60, seed=3, rate=0)
 
 
 def test_basic_auth_reads_statuses_with_names(shop: Any) -> None:
@@ -72,7 +79,7 @@ def test_oauth_token_is_reused_and_fetched_again_once_on_401(shop: Any) -> None:
     assert len(token_calls) == 1
     bearer = {h for h in headers if h.startswith("Bearer ")}
     assert len(bearer) == 1
-    shop.control.expire_tokens()
+    shop.revoke_tokens()
     assert client.test_connection().ok
     assert len([r for r in shop.request_log if r.path.endswith("/token")]) == 2
     assert [r.status for r in shop.request_log][-3:] == [401, 200, 200]
@@ -80,12 +87,12 @@ def test_oauth_token_is_reused_and_fetched_again_once_on_401(shop: Any) -> None:
 
 @pytest.mark.parametrize("reader", ["keyset", "reverse"])
 def test_window_read_keeps_every_row_when_others_leave_mid_read(make_sandbox: Any, reader: str) -> None:
-    shop = make_sandbox(orders=150, customers=150, seed=5)
-    shop.rate = 0
+    shop = make_sandbox(orders=150, customers=150, seed=5, rate=0)
     resource = "orderExtend" if reader == "keyset" else "customers"
     before = shop.store.order_items() if reader == "keyset" else shop.store.customer_items()
-    window = Window(lo=None, hi=shop.control.now())
-    shop.control.advance(60)  # changes from now on fall after hi: they leave the window
+    hi = shop.store.clock.now()
+    shop.control.set_clock(hi + timedelta(minutes=1))  # changes from now on fall after hi: they leave
+    window = Window(lo=None, hi=hi)
     every = [int(raw["innerId"]) for raw in before]
     leaving = set(every[::7])  # early, middle and late rows
     moved: list[int] = []
@@ -113,9 +120,8 @@ def test_window_read_keeps_every_row_when_others_leave_mid_read(make_sandbox: An
 
 
 def test_reverse_resume_cursor_is_in_rows_and_survives_a_halved_page_size(make_sandbox: Any) -> None:
-    shop = make_sandbox(orders=10, customers=95, seed=2)
-    shop.rate = 0
-    window = Window(lo=None, hi=shop.control.now())
+    shop = make_sandbox(orders=10, customers=95, seed=2, rate=0)
+    window = window_now(shop)
     client = ShoprenterClient(basic(shop, page_size=20))
     pages = client.iter_reverse("customers", window=window)
     first = next(pages)
@@ -129,10 +135,9 @@ def test_reverse_resume_cursor_is_in_rows_and_survives_a_halved_page_size(make_s
 
 
 def test_never_more_than_rate_requests_in_any_second(make_sandbox: Any) -> None:
-    shop = make_sandbox(orders=60, customers=10, seed=4)
-    shop.rate = 3.0
+    shop = make_sandbox(orders=85, customers=10, seed=4, rate=3.0)
     client = ShoprenterClient(basic(shop, rate=3.0, page_size=10))
-    assert len(ids(client.iter_keyset("orderExtend", window=window_now(shop)))) == 60
+    assert len(ids(client.iter_keyset("orderExtend", window=window_now(shop)))) == 85
     times = sorted(r.at for r in shop.request_log)
     assert len(times) >= 8
     assert max(sum(1 for t in times[i:] if t < start + 1.0) for i, start in enumerate(times)) <= 3
@@ -140,8 +145,7 @@ def test_never_more_than_rate_requests_in_any_second(make_sandbox: Any) -> None:
 
 
 def test_reads_finish_through_faults(make_sandbox: Any) -> None:
-    shop = make_sandbox(orders=200, customers=10, seed=6)
-    shop.rate = 0
+    shop = make_sandbox(orders=200, customers=10, seed=6, rate=0)
     shop.faults.seed = 11
     shop.faults.error_rates = {500: 0.1, 503: 0.1, 504: 0.05}
     shop.faults.drop_rate = 0.1
@@ -155,8 +159,7 @@ def test_reads_finish_through_faults(make_sandbox: Any) -> None:
 
 
 def test_429_storm_pauses_then_finishes(make_sandbox: Any) -> None:
-    shop = make_sandbox(orders=30, customers=10, seed=7)
-    shop.rate = 0
+    shop = make_sandbox(orders=30, customers=10, seed=7, rate=0)
     shop.faults.storm(0.3)
     client = ShoprenterClient(basic(shop, page_size=10, max_retries=20))
     assert len(ids(client.iter_keyset("orderExtend", window=window_now(shop)))) == 30
@@ -199,17 +202,97 @@ def test_oauth_bad_secret_stops_at_the_token_endpoint(shop: Any) -> None:
     assert len(shop.request_log) == 1
 
 
-def test_403_says_what_to_switch_on(shop: Any) -> None:
-    shop.control.disable_api()
-    client = ShoprenterClient(basic(shop))
-    with pytest.raises(AccessDenied, match=r"access denied \(403\)"):
+@pytest.fixture
+def canned_server() -> Iterator[Callable[[int, bytes, str], str]]:
+    """A real HTTP server that answers every request with one fixed reply (what the sandbox cannot do:
+    a 403 from a switched-off API, or a web page instead of the API). Returns its base URL."""
+    servers: list[ThreadingHTTPServer] = []
+
+    def start(status: int, body: bytes, content_type: str) -> str:
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                self.server.hits += 1  # type: ignore[attr-defined]
+                self.send_response(status)
+                self.send_header("Content-Type", content_type)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        server.hits = 0  # type: ignore[attr-defined]
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        servers.append(server)
+        return f"http://127.0.0.1:{server.server_port}"
+
+    yield start
+    for server in servers:
+        server.shutdown()
+        server.server_close()
+
+
+def test_403_says_what_to_switch_on_and_is_not_retried(canned_server: Any) -> None:
+    url = canned_server(403, b'{"error": 403, "message": "Forbidden"}', "application/json")
+    client = ShoprenterClient(ShopConfig(api_url=url, username="u", password="p", **FAST))
+    result = client.test_connection()
+    assert not result.ok
+    assert result.message.startswith("Connection failed: access denied (403): switch the API on")
+    with pytest.raises(AccessDenied):
         client.get("orderStatuses")
-    assert len(shop.request_log) == 1
+    assert client.stats.requests == 2 and client.stats.retries == 0
+
+
+def test_a_web_page_is_not_the_shoprenter_api(canned_server: Any) -> None:
+    url = canned_server(200, b"<html><body>Welcome to my shop</body></html>", "text/html; charset=utf-8")
+    client = ShoprenterClient(ShopConfig(api_url=url, username="u", password="p", **FAST))
+    with pytest.raises(NotShoprenterApi, match="answered HTTP 200 with text/html, not the Shoprenter API"):
+        client.get("orderStatuses")
+    assert client.stats.retries == 0
+
+
+def test_wrong_base_path_is_shop_not_found_and_a_deleted_item_is_resource_not_found(shop: Any) -> None:
+    wrong = ShopConfig(
+        api_url=shop.classic_url + "/no-such-shop", username=shop.username, password=shop.password
+    )
+    assert (
+        ShoprenterClient(wrong)
+        .test_connection()
+        .message.startswith("Connection failed: the shop answered 404 for /no-such-shop/orderStatuses")
+    )
+    client = ShoprenterClient(basic(shop))
+    victim = shop.store.customer_items()[0]
+    shop.control.delete_customer(int(victim["innerId"]))
+    with pytest.raises(ResourceNotFound, match="deleted"):
+        client.get(f"customers/{victim['id']}")
+
+
+def test_unreachable_shop_after_the_retry_budget() -> None:
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    config = ShopConfig(
+        api_url=f"http://127.0.0.1:{port}", username="u", password="p", **{**FAST, "max_retries": 2}
+    )
+    client = ShoprenterClient(config)
+    result = client.test_connection()
+    assert result.message.startswith(f"Connection failed: 127.0.0.1:{port} is not reachable")
+    assert "after 3 attempts" in result.message and client.stats.requests == 3
+
+
+def test_batch_reports_each_part(shop: Any) -> None:
+    client = ShoprenterClient(basic(shop))
+    gone = shop.store.customer_items()[1]
+    shop.control.delete_customer(int(gone["innerId"]))
+    answers = client.batch(["orderStatuses?full=1&limit=5", f"customers/{gone['id']}"])
+    assert [a.ok for a in answers] == [True, False]
+    assert answers[1].status == 404
+    assert len(answers[0].body["items"]) == 5
 
 
 def test_no_secret_in_logs_or_errors(make_sandbox: Any, caplog: pytest.LogCaptureFixture) -> None:
-    shop = make_sandbox(orders=40, customers=10, seed=8)
-    shop.rate = 0
+    shop = make_sandbox(orders=40, customers=10, seed=8, rate=0)
     shop.faults.seed = 3
     shop.faults.error_rates = {500: 0.3}
     headers: list[str] = []
@@ -231,7 +314,7 @@ def test_no_secret_in_logs_or_errors(make_sandbox: Any, caplog: pytest.LogCaptur
 
 
 def test_window_is_sent_in_shop_local_time(shop: Any) -> None:
-    hi = shop.control.now()
+    hi = shop.store.clock.now()
     client = ShoprenterClient(basic(shop))
     list(client.iter_keyset("orderExtend", window=Window(lo=hi - timedelta(days=1), hi=hi)))
     query = next(r.query for r in shop.request_log if "orderExtend" in r.path)
