@@ -321,3 +321,15 @@ def test_window_is_sent_in_shop_local_time(shop: Any) -> None:
     tz = client.shop_timezone()
     assert query["updatedAtMax"] == hi.astimezone(tz).strftime("%Y-%m-%dT%H:%M:%S")
     assert query["innerIdMin"] == "0"
+
+
+def test_oauth_token_is_renewed_a_minute_before_it_expires(shop: Any) -> None:
+    now = [0.0]
+    client = ShoprenterClient(oauth(shop), clock=lambda: now[0])
+    client.get("orderStatuses")
+    now[0] = 3600 - 61  # the token (3600 s) still has over a minute left: reused
+    client.get("orderStatuses")
+    assert sum(r.path.endswith("/token") for r in shop.request_log) == 1
+    now[0] = 3600 - 59
+    client.get("orderStatuses")
+    assert sum(r.path.endswith("/token") for r in shop.request_log) == 2
