@@ -10,6 +10,7 @@ from srpipeline.sandbox.api import ShopApi
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive, as a requests.Session expects
+    disable_nagle_algorithm = True  # headers and body go out in two writes: no 40 ms delayed-ACK stall
     server: _Server
 
     def _serve(self) -> None:
@@ -51,7 +52,9 @@ class HttpServer:
         self._server = _Server(port, api)
         self.port: int = self._server.server_address[1]
         self._thread = threading.Thread(
-            target=self._server.serve_forever, name=f"sandbox-shop-{self.port}", daemon=True
+            target=lambda: self._server.serve_forever(poll_interval=0.05),
+            name=f"sandbox-shop-{self.port}",
+            daemon=True,
         )
         self._thread.start()
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -157,7 +158,7 @@ def test_basic_auth_and_bearer_auth(frozen_shop: SandboxShop) -> None:
     assert requests.get(shop.api2_url + "/orderStatuses", headers=unknown).status_code == 401
 
 
-def test_bearer_token_expires_on_the_shop_clock(make_sandbox) -> None:  # noqa: ANN001
+def test_bearer_token_expires_on_the_shop_clock(make_sandbox: Callable[..., SandboxShop]) -> None:
     shop = make_sandbox(orders=5, customers=2, rate=0)
     grant = {
         "grant_type": "client_credentials",
