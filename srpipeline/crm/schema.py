@@ -188,7 +188,7 @@ crm_contacts = Table(
     Column("created_at", UtcDateTime, nullable=False),
     Column("updated_at", UtcDateTime),  # the shop's dateUpdated; null for guests and placeholders
     Column("deleted_at", UtcDateTime),
-    Index("ix_crm_contacts_source_email", "source", "email"),
+    Index("ix_crm_contacts_email", "email"),
 )
 
 crm_webshop_cards = Table(

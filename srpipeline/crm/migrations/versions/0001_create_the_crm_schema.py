@@ -38,7 +38,7 @@ def upgrade() -> None:
         sa.UniqueConstraint("sr_customer_inner_id", name=op.f("uq_crm_contacts_sr_customer_inner_id")),
     )
     with op.batch_alter_table("crm_contacts", schema=None) as batch_op:
-        batch_op.create_index("ix_crm_contacts_source_email", ["source", "email"], unique=False)
+        batch_op.create_index("ix_crm_contacts_email", ["email"], unique=False)
 
     op.create_table(
         "crm_coupons",
@@ -328,6 +328,6 @@ def downgrade() -> None:
     op.drop_table("crm_modules")
     op.drop_table("crm_coupons")
     with op.batch_alter_table("crm_contacts", schema=None) as batch_op:
-        batch_op.drop_index("ix_crm_contacts_source_email")
+        batch_op.drop_index("ix_crm_contacts_email")
 
     op.drop_table("crm_contacts")

@@ -1,0 +1,182 @@
+"""Benchmark: how fast the CRM loaders store orders, on SQLite and PostgreSQL.
+
+Generates 50,000 orders (about 4 product lines each, plus shipping and some coupons) as typed
+records, loads them in pages of 200 (one transaction per page, as a sync does) into a fresh
+database of each kind, and compares orders/s with the targets and with the shop's ceiling.
+
+    .venv/bin/python -m benchmarks.crm_load [--orders 50000] [--pg-url URL]
+
+Writes benchmarks/results/crm_load.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import random
+import secrets
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+from sqlalchemy import create_engine, func, select, text
+from sqlalchemy.engine import make_url
+
+from srpipeline.crm.engine import open_crm, sqlite_url
+from srpipeline.crm.orders import load_orders
+from srpipeline.crm.schema import crm_order_items, crm_orders
+from srpipeline.crm.snapshots import load_statuses
+from srpipeline.shoprenter.records import Order, OrderCoupon, OrderLine, OrderStatus, OrderTotal
+
+PAGE = 200
+TARGETS = {"sqlite": 3000.0, "postgresql": 1500.0}
+SHOP_CEILING = 600.0  # orders/s: 3 requests/s x 200 orders per request
+RESULTS = Path(__file__).with_name("results") / "crm_load.json"
+T0 = datetime(2025, 1, 1, tzinfo=UTC)
+
+
+def generate(count: int, seed: int = 7) -> list[Order]:
+    """``count`` orders of ~12,000 buyers (a third of them guests), 1-7 lines each (4 on average)."""
+    rng = random.Random(seed)
+    orders = []
+    for inner_id in range(1, count + 1):
+        buyer = rng.randrange(12_000)
+        registered = buyer % 3 != 0
+        lines = []
+        for n in range(rng.randint(1, 7)):
+            qty, price = Decimal(rng.randint(1, 3)), Decimal(rng.randrange(500, 20_000, 10))
+            lines.append(
+                OrderLine(
+                    line_id=f"{inner_id}{n:02d}",
+                    name=f"Product {rng.randrange(2_000)}",
+                    sku=f"SKU-{rng.randrange(2_000)}",
+                    quantity=qty,
+                    unit_price_net=price,
+                    line_total_net=qty * price,
+                    tax_rate=Decimal(27),
+                    unit_price_currency=price,
+                    unit_gross_price_currency=None,
+                )
+            )
+        net = sum((line.line_total_net for line in lines), Decimal(0))
+        tax = (net * Decimal("0.27")).quantize(Decimal("0.0001"))
+        coupon = rng.random() < 0.15
+        totals = [
+            OrderTotal(f"{inner_id}-s", "SUB_TOTAL", "Subtotal", net, 1),
+            OrderTotal(f"{inner_id}-h", "SHIPPING", "GLS", Decimal(990), 2),
+            OrderTotal(f"{inner_id}-t", "TAX", "VAT 27%", tax, 3),
+        ]
+        if coupon:
+            totals.append(OrderTotal(f"{inner_id}-c", "COUPON", "SAVE500", Decimal(-500), 4))
+        gross = net + tax + 990 - (500 if coupon else 0)
+        totals.append(OrderTotal(f"{inner_id}-g", "TOTAL", "Total", gross, 5))
+        changed = T0 + timedelta(minutes=inner_id)
+        orders.append(
+            Order(
+                sr_id=f"b3JkZXItb3JkZXJfaWQ9{inner_id}",
+                inner_id=inner_id,
+                number=f"INV-{inner_id}",
+                status_sr_id=f"status-{rng.randint(1, 5)}",
+                customer_sr_id=f"customer-{buyer}" if registered else None,
+                customer_group_sr_id=None,
+                email=f"buyer{buyer}@example.com",
+                first_name="Anna",
+                last_name="Kovács",
+                phone="+3611234567",
+                currency="HUF",
+                currency_value=Decimal(1),
+                payment_method="Utánvét",
+                payment_method_code="COD",
+                shipping_method="GLS",
+                comment=None,
+                total_gross=gross,
+                created_at=changed,
+                updated_at=changed,
+                lines=tuple(lines),
+                totals=tuple(totals),
+                coupon=OrderCoupon("coupon-1", "SAVE500", "FIXED", None, Decimal(500)) if coupon else None,
+            )
+        )
+    return orders
+
+
+def run(url: str, orders: list[Order]) -> dict[str, float | int]:
+    engine = open_crm(url)
+    try:
+        now = datetime.now(UTC)
+        with engine.begin() as conn:
+            load_statuses(conn, [OrderStatus(f"status-{i}", i, f"Status {i}") for i in range(1, 6)], now=now)
+        started = time.perf_counter()
+        for start in range(0, len(orders), PAGE):
+            with engine.begin() as conn:
+                load_orders(conn, orders[start : start + PAGE], now=now)
+        first = time.perf_counter() - started
+        started = time.perf_counter()
+        for start in range(0, len(orders), PAGE):  # an overlap read again: everything unchanged
+            with engine.begin() as conn:
+                load_orders(conn, orders[start : start + PAGE], now=now)
+        again = time.perf_counter() - started
+        with engine.connect() as conn:
+            stored = conn.execute(select(func.count()).select_from(crm_orders)).scalar_one()
+            items = conn.execute(select(func.count()).select_from(crm_order_items)).scalar_one()
+        assert stored == len(orders), (stored, len(orders))
+        return {
+            "orders": stored,
+            "items": items,
+            "seconds": round(first, 2),
+            "orders_per_s": round(stored / first),
+            "reload_seconds": round(again, 2),
+            "reload_orders_per_s": round(stored / again),
+        }
+    finally:
+        engine.dispose()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--orders", type=int, default=50_000)
+    parser.add_argument("--pg-url", default="postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+    args = parser.parse_args()
+    orders = generate(args.orders)
+    results: dict[str, object] = {
+        "orders": len(orders),
+        "lines": sum(len(o.lines) for o in orders),
+        "page": PAGE,
+        "machine": f"{platform.machine()}, {platform.python_version()}",
+        "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
+    }
+    with tempfile.TemporaryDirectory() as tmp:
+        results["sqlite"] = run(sqlite_url(Path(tmp) / "crm.sqlite"), orders)
+    name = f"srp_bench_{secrets.token_hex(4)}"
+    server = create_engine(args.pg_url, isolation_level="AUTOCOMMIT")
+    with server.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        results["postgresql"] = run(make_url(args.pg_url).set(database=name).render_as_string(False), orders)
+    finally:
+        with server.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        server.dispose()
+    for dialect, target in TARGETS.items():
+        figures = results[dialect]
+        assert isinstance(figures, dict)
+        rate = figures["orders_per_s"]
+        figures["target_orders_per_s"] = target
+        figures["vs_target"] = round(rate / target, 2)
+        figures["vs_shop_ceiling"] = round(rate / SHOP_CEILING, 2)
+        print(
+            f"{dialect:10} {rate:>7,} orders/s ({figures['seconds']} s for {figures['orders']:,} orders, "
+            f"{figures['items']:,} items)  x{figures['vs_target']} of target {target:,.0f}/s, "
+            f"x{figures['vs_shop_ceiling']} of the shop's {SHOP_CEILING:,.0f}/s; "
+            f"unchanged reload {figures['reload_orders_per_s']:,} orders/s"
+        )
+    RESULTS.parent.mkdir(exist_ok=True)
+    RESULTS.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    print(f"written {RESULTS}")
+
+
+if __name__ == "__main__":
+    main()
