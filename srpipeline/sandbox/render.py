@@ -301,52 +301,56 @@ class Renderer:
             "phone": row.phone,
             "fax": "",
             "email": row.email,
+            "shippingFirstname": a.firstname,
+            "shippingLastname": a.lastname,
+            "shippingCompany": a.company,
+            "shippingAddress1": a.street,
+            "shippingAddress2": "",
+            "shippingCity": a.city,
+            "shippingPostcode": a.postcode,
+            "shippingZoneName": "",
+            "shippingCountryName": "Hungary",
+            "shippingAddressFormat": "",
+            "shippingMethodName": ship.name,
+            "shippingMethodLocalizedName": ship.name,
+            "shippingMethodTaxRate": money(ship.tax_rate),
+            "shippingMethodTaxName": f"{ship.tax_rate} %" if ship.tax_rate else "",
+            "shippingMethodExtension": ship.extension,
+            "shippingReceivingPointId": "0",
+            "paymentFirstname": a.firstname,
+            "paymentLastname": a.lastname,
+            "paymentCompany": a.company,
+            "paymentAddress1": a.street,
+            "paymentAddress2": "",
+            "paymentCity": a.city,
+            "paymentPostcode": a.postcode,
+            "paymentZoneName": "",
+            "paymentCountryName": "Hungary",
+            "paymentAddressFormat": "",
+            "paymentMethodName": pay.name,
+            "paymentMethodCode": pay.code,
+            "paymentMethodTaxRate": "0.0000",
+            "paymentMethodTaxName": "",
+            "paymentMethodAfter": "1",
+            "taxNumber": "",
+            "comment": row.comment,
+            "total": money(totals[-1].value),
+            "value": row.currency.value,
+            "couponTaxRate": "-1.0000",
+            "dateCreated": self.t(row.created),
+            "dateUpdated": self.t(row.updated),
+            "ip": row.ip,
+            "pickPackPontShopCode": "",
+            "loyaltyPointsTaxRate": "-1.0000",
+            "customer": self.link("customers", customer_id(row.customer))
+            if row.customer
+            else _empty(row.inner_id),
+            "customerGroup": self.link("customerGroups", group_id(row.group)),
+            "shippingZone": None,
+            "shippingCountry": self._country_block if extend else self._country_link,
+            "paymentZone": None,
+            "paymentCountry": self._country_block if extend else self._country_link,
         }
-        for prefix in ("shipping", "payment"):
-            item[prefix + "Firstname"] = a.firstname
-            item[prefix + "Lastname"] = a.lastname
-            item[prefix + "Company"] = a.company
-            item[prefix + "Address1"] = a.street
-            item[prefix + "Address2"] = ""
-            item[prefix + "City"] = a.city
-            item[prefix + "Postcode"] = a.postcode
-            item[prefix + "ZoneName"] = ""
-            item[prefix + "CountryName"] = "Hungary"
-            item[prefix + "AddressFormat"] = ""
-            if prefix == "shipping":
-                item["shippingMethodName"] = ship.name
-                item["shippingMethodLocalizedName"] = ship.name
-                item["shippingMethodTaxRate"] = money(ship.tax_rate)
-                item["shippingMethodTaxName"] = f"{ship.tax_rate} %" if ship.tax_rate else ""
-                item["shippingMethodExtension"] = ship.extension
-                item["shippingReceivingPointId"] = "0"
-        item.update(
-            {
-                "paymentMethodName": pay.name,
-                "paymentMethodCode": pay.code,
-                "paymentMethodTaxRate": "0.0000",
-                "paymentMethodTaxName": "",
-                "paymentMethodAfter": "1",
-                "taxNumber": "",
-                "comment": row.comment,
-                "total": money(totals[-1].value),
-                "value": row.currency.value,
-                "couponTaxRate": "-1.0000",
-                "dateCreated": self.t(row.created),
-                "dateUpdated": self.t(row.updated),
-                "ip": row.ip,
-                "pickPackPontShopCode": "",
-                "loyaltyPointsTaxRate": "-1.0000",
-                "customer": self.link("customers", customer_id(row.customer))
-                if row.customer
-                else _empty(row.inner_id),
-                "customerGroup": self.link("customerGroups", group_id(row.group)),
-                "shippingZone": None,
-                "shippingCountry": self._country_block if extend else self._country_link,
-                "paymentZone": None,
-                "paymentCountry": self._country_block if extend else self._country_link,
-            }
-        )
         if placed:
             item["orderStatus"] = self.link("orderStatuses", status_id(row.status))
         elif row.inner_id % 2:
