@@ -389,16 +389,25 @@ class ShoprenterClient:
         window: Window,
         params: Params | None = None,
         start_inner_id_min: int = 0,
+        companion: Params | None = None,
     ) -> Iterator[ListPage]:
         """Page 0 of ``innerIdMin = last seen + 1``, ascending, until a short page (orders).
 
         Each page's ``next_inner_id_min`` is the resume point after it; ``last`` marks the end.
+        ``companion``: extra filters of an id-only read of the same keyset position, sent just before
+        each full page; its ids come as the page's ``companion_ids`` (orders use ``excludeStorno=1``
+        to tell storno orders apart, since nothing in an order marks it).
         """
         query = {**(params or {}), **window.params(self.shop_timezone())}
         size = _PageSize(self.config.page_size, self.config.min_page_size)
         next_min = start_inner_id_min
         while True:
-            page = self._page(resource, lambda _limit: 0, size, True, {**query, "innerIdMin": next_min})
+            keyset = {**query, "innerIdMin": next_min}
+            ids = None
+            if companion is not None:
+                id_page = self._page(resource, lambda _limit: 0, size, False, {**keyset, **companion})
+                ids = frozenset(filter(None, map(parse.link_id, id_page.items)))
+            page = replace(self._page(resource, lambda _limit: 0, size, True, keyset), companion_ids=ids)
             if page.items:
                 next_min = max(_keyset_id(item, resource) for item in page.items) + 1
             last = not page.items or len(page.items) < page.limit or page.page_count <= 1

@@ -10,7 +10,7 @@ leave (a changed row gets a newer ``dateUpdated``), which shifts the rows after 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, tzinfo
+from datetime import datetime, timedelta, tzinfo
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -34,10 +34,19 @@ class Window:
             raise ValueError(f"Window lo {self.lo.isoformat()} is after hi {self.hi.isoformat()}")
 
     def params(self, tz: tzinfo) -> dict[str, str]:
-        """``updatedAtMin``/``updatedAtMax`` in the shop's local time, as the shop's filters want them."""
-        params = {"updatedAtMax": self.hi.astimezone(tz).strftime(SHOP_DATETIME)}
-        if self.lo is not None:
-            params["updatedAtMin"] = self.lo.astimezone(tz).strftime(SHOP_DATETIME)
+        """``updatedAtMin``/``updatedAtMax`` in the shop's local time, as the shop's filters want them.
+
+        The shop compares local wall-clock times, which run backwards once a year (the repeated
+        October hour). When the clocks go back inside the window, both bounds widen by the jump, so
+        every row changed in ``[lo, hi]`` is inside the local bounds; the extra rows are harmless.
+        """
+        hi = self.hi.astimezone(tz)
+        lo = self.lo.astimezone(tz) if self.lo is not None else None
+        jump = (lo.utcoffset() - hi.utcoffset()) if lo is not None else timedelta(0)  # type: ignore[operator]
+        jump = max(jump, timedelta(0))
+        params = {"updatedAtMax": (hi.replace(tzinfo=None) + jump).strftime(SHOP_DATETIME)}
+        if lo is not None:
+            params["updatedAtMin"] = (lo.replace(tzinfo=None) - jump).strftime(SHOP_DATETIME)
         return params
 
 
@@ -62,7 +71,8 @@ class ReverseCursor:
 @dataclass(frozen=True)
 class ListPage:
     """One list page. ``last`` says the read is complete after it; the resume point to checkpoint is
-    ``next_inner_id_min`` (keyset reads) or ``resume`` (reverse reads)."""
+    ``next_inner_id_min`` (keyset reads) or ``resume`` (reverse reads). ``companion_ids``: the ids
+    of the paired id-only read (see ``ShoprenterClient.iter_keyset``)."""
 
     items: list[dict[str, Any]]
     page: int
@@ -71,6 +81,7 @@ class ListPage:
     last: bool = False
     next_inner_id_min: int | None = None
     resume: ReverseCursor | None = None
+    companion_ids: frozenset[str] | None = None
 
 
 def _int(value: Any) -> int | None:

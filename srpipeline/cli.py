@@ -1,0 +1,277 @@
+"""The `srpipeline` command: connection test, status mapping, sync, status, disconnect, sandbox, UI, demo.
+
+Every failure a person can fix ends in one line on stderr saying what happened and what to do,
+and a non-zero exit code; nothing in the CRM changes before the guard and the lease are checked.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+import uuid
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
+
+from sqlalchemy import Engine
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
+
+from srpipeline import settings
+from srpipeline.crm.engine import open_crm, upgrade
+from srpipeline.crm.guard import ShopMismatchError, disconnect, record_connection_test
+from srpipeline.crm.lease import LeaseLostError, lease_holder
+from srpipeline.crm.mapping import MappingFileError, UnknownCrmStatusError, add_new_statuses, read_mapping
+from srpipeline.crm.state import add_sync_request
+from srpipeline.shoprenter.client import ShoprenterClient
+from srpipeline.shoprenter.config import ShopConfig
+from srpipeline.shoprenter.errors import ShoprenterError
+from srpipeline.sync import SyncBusyError, SyncContext, sync_everything
+from srpipeline.sync.report import Progress
+from srpipeline.sync.status import stream_statuses
+
+#: Errors that end a command with their own one-line message (they carry no secrets).
+EXPECTED_ERRORS = (
+    ShoprenterError,
+    ShopMismatchError,
+    SyncBusyError,
+    LeaseLostError,
+    UnknownCrmStatusError,
+    MappingFileError,
+)
+DEMO_ORDERS = 5000
+
+
+class CrmUnavailable(RuntimeError):
+    """The CRM database cannot be opened."""
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(message)s")
+    try:
+        return args.handler(args)
+    except EXPECTED_ERRORS as exc:
+        return fail(str(exc))
+    except CrmUnavailable as exc:
+        return fail(str(exc))
+    except KeyboardInterrupt:
+        return fail("interrupted; a sync resumes from its last committed page next time", code=130)
+
+
+def fail(message: str, *, code: int = 1) -> int:
+    print(f"srpipeline: {message}", file=sys.stderr)
+    return code
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="srpipeline", description=__doc__.splitlines()[0])
+    parser.add_argument("-v", "--verbose", action="store_true", help="log what the sync does")
+    commands = parser.add_subparsers(required=True, metavar="COMMAND")
+
+    def command(
+        name: str, handler: Callable[[argparse.Namespace], int], text: str
+    ) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=text, description=text)
+        sub.set_defaults(handler=handler)
+        return sub
+
+    command("test-connection", cmd_test_connection, "check the shop's URL and credentials")
+    statuses = command("statuses", cmd_statuses, "list the shop's order statuses and their mapping")
+    statuses.add_argument("--write", action="store_true", help="add new statuses to the mapping file")
+
+    sync = command("sync", cmd_sync, "press Sync: queue a sync for Dagster, or run one now")
+    sync.add_argument("--now", action="store_true", help="run a complete sync in this process")
+    sync.add_argument("--wait", action="store_true", help="after queueing, follow the sync to its end")
+    sync.add_argument("--sandbox", action="store_true", help="with --now: sync from a sandbox shop")
+    sync.add_argument("--full-refresh", action="store_true", help="re-read everything from the shop")
+    sync.add_argument("--reconcile", action="store_true", help="also look for customers deleted in the shop")
+
+    command("status", cmd_status, "per stream: last sync, rows, lag behind the shop, last error")
+    disc = command("disconnect", cmd_disconnect, "remove the shop's connection and all its data")
+    disc.add_argument("--yes", action="store_true", help="confirm: delete everything the shop brought")
+
+    sandbox = command("sandbox", cmd_sandbox, "run a stand-in Shoprenter shop (see --help)")
+    sandbox.add_argument("sandbox_args", nargs=argparse.REMAINDER)
+
+    ui = command("ui", cmd_ui, "start the Dagster web UI and daemon on this Dagster home")
+    ui.add_argument("--host", default="127.0.0.1")
+    ui.add_argument("--port", type=int, default=3000)
+
+    demo = command("demo", cmd_demo, "sandbox shop + first sync through Dagster into a SQLite CRM")
+    demo.add_argument("--orders", type=int, default=DEMO_ORDERS)
+
+    crm = command("crm", cmd_crm_upgrade, "CRM database maintenance")
+    crm.add_argument("action", choices=["upgrade"], help="upgrade: create or migrate the schema")
+    return parser
+
+
+# --- shared pieces -------------------------------------------------------------------------------
+
+
+def shop_client() -> ShoprenterClient:
+    return ShoprenterClient(ShopConfig.from_env(os.environ))
+
+
+def crm_engine() -> Engine:
+    url = settings.crm_database_url()
+    if url.startswith("sqlite:///"):
+        settings.dagster_home().mkdir(parents=True, exist_ok=True)
+    try:
+        return open_crm(url)
+    except SQLAlchemyError as exc:
+        shown = make_url(url).render_as_string(hide_password=True)
+        reason = str(exc.orig if getattr(exc, "orig", None) else exc).splitlines()[0]
+        raise CrmUnavailable(
+            f"cannot open the CRM database {shown}: {reason}; check CRM_DATABASE_URL"
+        ) from None
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def print_progress(progress: Progress) -> None:
+    print(progress.line(), file=sys.stderr)
+
+
+@contextmanager
+def sandbox_environment(orders: int, rate: float) -> Iterator[None]:
+    """A sandbox shop for this process, with SHOPRENTER_* pointing at it while the block runs."""
+    from srpipeline.sandbox import SandboxShop
+
+    shop = SandboxShop.generate(orders=orders, customers=max(orders // 4, 10), seed=1, rate=rate)
+    with shop.start():
+        saved = {key: os.environ.get(key) for key in SANDBOX_VARIABLES}
+        os.environ.update(
+            SHOPRENTER_API_URL=shop.classic_url,
+            SHOPRENTER_USERNAME=shop.username,
+            SHOPRENTER_PASSWORD=shop.password,
+        )
+        try:
+            yield
+        finally:
+            for key, value in saved.items():
+                if value is None:
+                    os.environ.pop(key, None)
+                else:
+                    os.environ[key] = value
+
+
+SANDBOX_VARIABLES = ("SHOPRENTER_API_URL", "SHOPRENTER_USERNAME", "SHOPRENTER_PASSWORD")
+
+
+# --- commands ------------------------------------------------------------------------------------
+
+
+def cmd_test_connection(_args: argparse.Namespace) -> int:
+    client = shop_client()
+    result = client.test_connection()
+    with crm_engine().begin() as conn:
+        record_connection_test(conn, result.ok, result.message, now=now())
+    print(result.message)
+    if result.ok:
+        statuses = client.order_statuses().records
+        print(f"{len(statuses)} order statuses found: map them with `srpipeline statuses --write`.")
+    return 0 if result.ok else 1
+
+
+def cmd_statuses(args: argparse.Namespace) -> int:
+    statuses = shop_client().order_statuses().records
+    path = settings.status_mapping_path()
+    if args.write:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        added = add_new_statuses(path, statuses)
+        print(f"{len(added)} new statuses written to {path}: review the suggestions there.")
+    mapping = read_mapping(path) if path.exists() else {}
+    for status in statuses:
+        target = mapping.get(status.inner_id, "(not in the mapping file)") or "(not mapped)"
+        print(f"{status.inner_id:>6}  {status.name or '':<30} -> {target}")
+    return 0
+
+
+def cmd_sync(args: argparse.Namespace) -> int:
+    if args.now:
+        if args.sandbox:
+            with sandbox_environment(DEMO_ORDERS, rate=3.0):
+                return sync_now(args)
+        return sync_now(args)
+    from srpipeline.defs.launch import wait_for_request
+
+    engine = crm_engine()
+    with engine.begin() as conn:
+        request_id = add_sync_request(
+            conn, requested_by=f"cli:{os.environ.get('USER', 'unknown')}", now=now()
+        )
+    print(f"Sync requested (#{request_id}); the Dagster sensor starts it within about 15 seconds.")
+    if not args.wait:
+        print("Follow it with `srpipeline status`, or in the UI (`srpipeline ui`).")
+        return 0
+    return 0 if wait_for_request(engine, request_id) else 1
+
+
+def sync_now(args: argparse.Namespace) -> int:
+    client = shop_client()
+    ctx = SyncContext(
+        client=client,
+        engine=crm_engine(),
+        run_id=f"cli-{uuid.uuid4().hex[:12]}",
+        trigger="manual",
+        progress=print_progress,
+    )
+    settings.status_mapping_path().parent.mkdir(parents=True, exist_ok=True)
+    results = sync_everything(ctx, full_refresh=args.full_refresh, reconcile=True if args.reconcile else None)
+    for result in results:
+        print(result.summary())
+    return 0
+
+
+def cmd_status(_args: argparse.Namespace) -> int:
+    engine = crm_engine()
+    for line in stream_statuses(engine, now=now()):
+        print(line.describe())
+    holder = lease_holder(engine)
+    print(f"A sync is running now: {holder}" if holder else "No sync is running now.")
+    return 0
+
+
+def cmd_disconnect(args: argparse.Namespace) -> int:
+    if not args.yes:
+        return fail("disconnect deletes every record the shop brought into the CRM; add --yes to confirm")
+    removed = disconnect(crm_engine())
+    print("Disconnected. Removed: " + ", ".join(f"{count} {table}" for table, count in removed.items()))
+    return 0
+
+
+def cmd_sandbox(args: argparse.Namespace) -> int:
+    from srpipeline.sandbox import main as sandbox_main
+
+    return sandbox_main(args.sandbox_args)
+
+
+def cmd_ui(args: argparse.Namespace) -> int:
+    from srpipeline.defs.launch import serve_ui
+
+    return serve_ui(settings.dagster_home(), host=args.host, port=args.port)
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from srpipeline.defs.launch import run_demo
+
+    return run_demo(settings.dagster_home(), orders=args.orders)
+
+
+def cmd_crm_upgrade(_args: argparse.Namespace) -> int:
+    url = settings.crm_database_url()
+    try:
+        upgrade(url)
+    except SQLAlchemyError as exc:
+        raise CrmUnavailable(f"cannot upgrade the CRM database: {exc}") from None
+    print(f"CRM schema is up to date at {make_url(url).render_as_string(hide_password=True)}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
