@@ -154,7 +154,8 @@ class ShoprenterClient:
         else:
             self._auth = BearerAuth(self._fetch_token, clock)
         self._tz: ZoneInfo | None = None
-        self._tz_lock = threading.Lock()
+        self._languages: list[str] | None = None
+        self._tz_lock = threading.Lock()  # guards the cached shop facts: time zone, languages
 
     def __repr__(self) -> str:
         return f"ShoprenterClient({self._base!r}, auth={self.config.auth_mode})"
@@ -449,8 +450,12 @@ class ShoprenterClient:
             yield replace(page, items=fresh, last=cursor.done, resume=cursor)
 
     def read_all(self, resource: str, params: Params | None = None) -> list[dict[str, Any]]:
-        """Every item of a small resource (full objects), read in reverse so a deletion mid-read
-        cannot hide a row; returned in the shop's order."""
+        """Every item of a small resource (full objects), in the shop's order. One request when it
+        fits on one page (nothing can shift within one answer); else read in reverse, so a deletion
+        mid-read cannot hide a row."""
+        first = self.list_page(resource, page=0, params=params)
+        if first.page_count <= 1:
+            return first.items
         pages = list(self.iter_reverse(resource, window=None, params=params))
         return [item for page in reversed(pages) for item in page.items]
 
@@ -482,11 +487,15 @@ class ShoprenterClient:
 
     def _language_order(self) -> list[str]:
         """Language ids, the shop's default first: the language whose code is the ``config_language``
-        setting, else the lowest sort order (see parse.default_language); then by sort order."""
-        languages = self.languages().records
-        default = parse.default_language(languages, self.setting("config_language"))
-        ranked = sorted(languages, key=lambda x: (x is not default, x.sort_order or 0, x.inner_id))
-        return [language.sr_id for language in ranked]
+        setting, else the lowest sort order (see parse.default_language); then by sort order.
+        Cached for the client's life, like the time zone: a shop's languages change rarely."""
+        with self._tz_lock:
+            if self._languages is None:
+                languages = self.languages().records
+                default = parse.default_language(languages, self.setting("config_language"))
+                ranked = sorted(languages, key=lambda x: (x is not default, x.sort_order or 0, x.inner_id))
+                self._languages = [language.sr_id for language in ranked]
+            return self._languages
 
     def order_statuses(self) -> Parsed[OrderStatus]:
         """Every order status, named by its description in the shop's default language."""
