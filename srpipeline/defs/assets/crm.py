@@ -19,4 +19,4 @@ def webshop_segments(
 ) -> MaterializeResult:
     # The shop resource only names the shop for the CRM's one-shop guard; nothing is requested.
     with sync_context(context, shop, crm) as ctx:
-        return materialized(context, sync_segments(ctx))
+        return materialized(sync_segments(ctx))

@@ -54,7 +54,7 @@ def order_statuses_and_mapping(
 ):  # type: ignore[no-untyped-def]
     with sync_context(context, shop, crm) as ctx:
         result = sync_order_statuses(ctx)
-    yield materialized(context, result, asset_key="order_statuses")
+    yield materialized(result, asset_key="order_statuses")
     with crm.get_engine().connect() as conn:
         mapped, unmapped = conn.execute(
             select(
@@ -75,7 +75,7 @@ def coupons(
     context: AssetExecutionContext, shop: ShoprenterResource, crm: CrmDatabaseResource
 ) -> MaterializeResult:
     with sync_context(context, shop, crm) as ctx:
-        return materialized(context, sync_coupons(ctx))
+        return materialized(sync_coupons(ctx))
 
 
 @asset(
@@ -117,4 +117,4 @@ def orders(
 ) -> MaterializeResult:
     start, end = partition_window(context)
     with sync_context(context, shop, crm) as ctx:
-        return materialized(context, sync_orders(ctx, start=start, end=end, full_refresh=config.full_refresh))
+        return materialized(sync_orders(ctx, start=start, end=end, full_refresh=config.full_refresh))

@@ -41,7 +41,6 @@ def partition_window(context: AssetExecutionContext) -> tuple[datetime | None, d
     return partition_range_window(daily_change_partitions, context.partition_key_range)
 
 
-def materialized(context: AssetExecutionContext, result: StreamResult, **asset_key: str) -> MaterializeResult:
-    """Log the one-line summary and return the result's metadata (no secrets live in it)."""
-    context.log.info(result.summary())
+def materialized(result: StreamResult, **asset_key: str) -> MaterializeResult:
+    """The result's metadata (no secrets live in it); the sync itself logged its summary line."""
     return MaterializeResult(metadata=result.as_metadata(), **asset_key)  # type: ignore[arg-type]

@@ -1,0 +1,91 @@
+"""Fixtures for the Dagster layer: a sandbox shop, a SQLite CRM and the resources pointing at them.
+
+The daily partitions start a few days ago (SRPIPELINE_START_DATE, read when srpipeline.defs is first
+imported): the first partition is open at the bottom, so the shop's older rows still land in it, and a
+run over the whole range writes a handful of partition events instead of one per day since 2024.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+
+TEST_START_DATE = (date.today() - timedelta(days=3)).isoformat()
+os.environ.setdefault("SRPIPELINE_START_DATE", TEST_START_DATE)
+
+from dagster import DagsterInstance, instance_for_test  # noqa: E402
+from sqlalchemy import Engine  # noqa: E402
+
+from srpipeline.crm.engine import open_crm, sqlite_url  # noqa: E402
+from srpipeline.defs.resources import CrmDatabaseResource, ShoprenterResource  # noqa: E402
+from srpipeline.sandbox import SandboxShop  # noqa: E402
+
+
+@dataclass
+class Pipeline:
+    """A started sandbox shop, the CRM file and the environment the code location reads."""
+
+    shop: SandboxShop
+    crm_url: str
+    engine: Engine
+    env: dict[str, str]
+
+    def resources(self) -> dict[str, object]:
+        return {
+            "shop": ShoprenterResource(
+                api_url=self.shop.classic_url,
+                username=self.shop.username,
+                password=self.shop.password,
+                rate=0,
+            ),
+            "crm": CrmDatabaseResource(database_url=self.crm_url),
+        }
+
+
+@pytest.fixture
+def make_pipeline(
+    make_sandbox: Callable[..., SandboxShop], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Callable[..., Pipeline]]:
+    """Factory: a sandbox shop (kwargs of SandboxShop.generate) + a SQLite CRM; env set for this test."""
+    engines: list[Engine] = []
+
+    def make(**shop_kwargs: object) -> Pipeline:
+        shop = make_sandbox(**{"orders": 120, "customers": 40, "rate": 0, "seed": 3, **shop_kwargs})
+        home = tmp_path / "dagster_home"
+        home.mkdir(exist_ok=True)
+        crm_url = sqlite_url(tmp_path / "crm.sqlite")
+        env = {
+            "DAGSTER_HOME": str(home),
+            "CRM_DATABASE_URL": crm_url,
+            "SRPIPELINE_STATUS_MAPPING": str(tmp_path / "status_mapping.yaml"),
+            "SRPIPELINE_START_DATE": os.environ["SRPIPELINE_START_DATE"],
+            "SHOPRENTER_API_URL": shop.classic_url,
+            "SHOPRENTER_USERNAME": shop.username,
+            "SHOPRENTER_PASSWORD": shop.password,
+            "SHOPRENTER_RATE": "0",
+        }
+        for name, value in env.items():
+            monkeypatch.setenv(name, value)
+        engine = open_crm(crm_url)
+        engines.append(engine)
+        return Pipeline(shop, crm_url, engine, env)
+
+    yield make
+    for engine in engines:
+        engine.dispose()
+
+
+@pytest.fixture
+def pipeline(make_pipeline: Callable[..., Pipeline]) -> Pipeline:
+    return make_pipeline()
+
+
+@pytest.fixture
+def instance() -> Iterator[DagsterInstance]:
+    with instance_for_test() as test_instance:
+        yield test_instance

@@ -1,0 +1,93 @@
+import subprocess
+import sys
+from pathlib import Path
+
+from dagster import AssetKey, EnvVar
+from dagster._core.definitions.backfill_policy import BackfillPolicyType
+
+from srpipeline.defs.definitions import defs
+from srpipeline.defs.resources import CrmDatabaseResource, ShoprenterResource
+
+ROOT = Path(__file__).resolve().parents[2]
+SHOP_ASSETS = {"order_statuses", "status_mapping", "customers", "orders", "coupons"}
+
+
+def test_definitions_validate_as_the_dagster_cli_loads_them() -> None:
+    completed = subprocess.run(
+        [
+            str(Path(sys.executable).parent / "dagster"),
+            "definitions",
+            "validate",
+            "-m",
+            "srpipeline.defs.definitions",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    assert "Validation successful" in completed.stdout + completed.stderr
+
+
+def test_lineage_reads_statuses_customers_coupons_to_orders_to_segments() -> None:
+    graph = defs.resolve_asset_graph()
+    parents = {
+        key.to_user_string(): {p.to_user_string() for p in graph.get(key).parent_keys}
+        for key in graph.get_all_asset_keys()
+    }
+    assert parents["orders"] == {"order_statuses", "status_mapping", "customers", "coupons"}
+    assert parents["webshop_segments"] == {"orders", "customers"}
+    assert parents["status_mapping"] == {"order_statuses"}
+
+
+def test_groups_pools_partitions_and_backfill_policy() -> None:
+    graph = defs.resolve_asset_graph()
+    for key in graph.get_all_asset_keys():
+        node = graph.get(key)
+        name = key.to_user_string()
+        assert node.group_name == ("crm" if name == "webshop_segments" else "shoprenter")
+        assert node.pools == ({"shoprenter_api"} if name in SHOP_ASSETS else set()), name
+        partitioned = name in {"customers", "orders"}
+        assert (node.partitions_def is not None) == partitioned, name
+        if partitioned:
+            assert node.backfill_policy.policy_type == BackfillPolicyType.SINGLE_RUN
+
+
+def test_every_check_of_the_design_is_defined() -> None:
+    checks = {key.name: key.asset_key for key in defs.resolve_asset_graph().asset_check_keys}
+    assert checks == {
+        "every_active_status_is_mapped": AssetKey("status_mapping"),
+        "no_order_without_items": AssetKey("orders"),
+        "order_totals_add_up": AssetKey("orders"),
+        "every_order_has_its_contact": AssetKey("orders"),
+        "no_duplicate_natural_keys": AssetKey("orders"),
+    }
+
+
+def test_secrets_are_environment_variables_never_values_in_config() -> None:
+    environ = {
+        "SHOPRENTER_API_URL": "https://demo.api.myshoprenter.hu",
+        "SHOPRENTER_USERNAME": "demo",
+        "SHOPRENTER_PASSWORD": "s3cret-password",
+        "SHOPRENTER_RATE": "2.5",
+        "CRM_DATABASE_URL": "postgresql+psycopg://crm:db-password@db/crm",
+    }
+    shop = ShoprenterResource.from_environment(environ)
+    crm = CrmDatabaseResource.from_environment(environ)
+    assert shop.password == EnvVar("SHOPRENTER_PASSWORD")
+    assert shop.rate == 2.5
+    assert crm.database_url == EnvVar("CRM_DATABASE_URL")
+    shown = repr(shop) + repr(crm) + str(shop._get_non_default_public_field_values())
+    assert "s3cret-password" not in shown and "db-password" not in shown
+
+
+def test_a_resolved_resource_never_shows_the_secret() -> None:
+    resource = ShoprenterResource(api_url="https://demo.api.myshoprenter.hu", username="u", password="pw-123")
+    assert "pw-123" not in repr(resource) and "pw-123" not in str(resource)
+    assert resource.shop_config().password.reveal() == "pw-123"
+
+
+def test_without_crm_url_the_crm_is_sqlite_under_the_dagster_home(tmp_path: Path) -> None:
+    crm = CrmDatabaseResource.from_environment({"DAGSTER_HOME": str(tmp_path)})
+    assert crm.database_url == f"sqlite:///{tmp_path / 'crm.sqlite'}"
