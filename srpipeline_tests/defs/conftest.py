@@ -18,11 +18,22 @@ import pytest
 TEST_START_DATE = (date.today() - timedelta(days=3)).isoformat()
 os.environ.setdefault("SRPIPELINE_START_DATE", TEST_START_DATE)
 
-from dagster import DagsterInstance, instance_for_test  # noqa: E402
+from dagster import (  # noqa: E402
+    DagsterInstance,
+    ExecuteInProcessResult,
+    PartitionKeyRange,
+    instance_for_test,
+    load_assets_from_modules,
+    materialize,
+)
 from sqlalchemy import Engine  # noqa: E402
 
 from srpipeline.crm.engine import open_crm, sqlite_url  # noqa: E402
+from srpipeline.defs.assets import crm, shoprenter  # noqa: E402
+from srpipeline.defs.checks import ASSET_CHECKS  # noqa: E402
+from srpipeline.defs.partitions import daily_change_partitions  # noqa: E402
 from srpipeline.defs.resources import CrmDatabaseResource, ShoprenterResource  # noqa: E402
+from srpipeline.defs.tags import sync_run_tags  # noqa: E402
 from srpipeline.sandbox import SandboxShop  # noqa: E402
 
 
@@ -89,3 +100,27 @@ def pipeline(make_pipeline: Callable[..., Pipeline]) -> Pipeline:
 def instance() -> Iterator[DagsterInstance]:
     with instance_for_test() as test_instance:
         yield test_instance
+
+
+def full_range() -> PartitionKeyRange:
+    """Every daily partition up to today: a first sync."""
+    keys = daily_change_partitions.get_partition_keys()
+    return PartitionKeyRange(keys[0], keys[-1])
+
+
+def sync_tags(trigger: str = "manual") -> dict[str, str]:
+    return sync_run_tags(full_range(), trigger)
+
+
+def materialize_all(
+    pipeline: Pipeline, instance: DagsterInstance, *, tags: dict[str, str] | None = None, **kwargs: object
+) -> ExecuteInProcessResult:
+    """Every asset and check, as the `sync` job runs them, over every partition (unless tags say)."""
+    return materialize(
+        [*load_assets_from_modules([shoprenter, crm]), *ASSET_CHECKS],
+        resources=pipeline.resources(),
+        instance=instance,
+        tags=sync_tags() if tags is None else tags,
+        raise_on_error=False,
+        **kwargs,  # type: ignore[arg-type]
+    )

@@ -94,9 +94,7 @@ def customers(
 ) -> MaterializeResult:
     start, end = partition_window(context)
     with sync_context(context, shop, crm) as ctx:
-        return materialized(
-            context, sync_customers(ctx, start=start, end=end, full_refresh=config.full_refresh)
-        )
+        return materialized(sync_customers(ctx, start=start, end=end, full_refresh=config.full_refresh))
 
 
 @asset(
