@@ -106,6 +106,24 @@ def acquire(engine: Engine, owner: str, ttl: timedelta, *, clock: Clock = utcnow
     return Lease(engine, owner, ttl, clock, now + ttl)
 
 
+def take_over(
+    engine: Engine, owner: str, dead_holder: str, ttl: timedelta, *, clock: Clock = utcnow
+) -> Lease:
+    """Take the lease from ``dead_holder``, known to be dead (its process is gone), without waiting
+    for expiry; raises ``LeaseHeldError`` if meanwhile someone else took it."""
+    now = clock()
+    with engine.begin() as conn:
+        taken = conn.execute(
+            update(crm_sync_lease)
+            .where(crm_sync_lease.c.id == 1, crm_sync_lease.c.owner == dead_holder)
+            .values(owner=owner, acquired_at=now, heartbeat_at=now, expires_at=now + ttl)
+        ).rowcount
+        if taken != 1:
+            holder = conn.execute(select(crm_sync_lease.c.owner, crm_sync_lease.c.expires_at)).one()
+            raise LeaseHeldError(holder.owner, holder.expires_at)
+    return Lease(engine, owner, ttl, clock, now + ttl)
+
+
 def lease_holder(engine: Engine, *, clock: Clock = utcnow) -> str | None:
     """Who holds an unexpired lease now, or None."""
     with engine.connect() as conn:

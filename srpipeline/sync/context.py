@@ -8,6 +8,8 @@ counts and duration, whatever way the sync was started (Dagster, CLI, a test).
 from __future__ import annotations
 
 import logging
+import os
+import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -20,7 +22,7 @@ from sqlalchemy import Connection, Engine, select
 
 from srpipeline import settings
 from srpipeline.crm.guard import bind_shop
-from srpipeline.crm.lease import Lease, LeaseHeldError, LeaseLostError, acquire
+from srpipeline.crm.lease import Lease, LeaseHeldError, LeaseLostError, acquire, take_over
 from srpipeline.crm.schema import crm_sync_lease
 from srpipeline.crm.state import Trigger, finish_sync_log, start_sync_log
 from srpipeline.shoprenter.client import ShoprenterClient
@@ -67,13 +69,7 @@ class SyncContext:
             finally:
                 self._lease_depth -= 1
             return
-        try:
-            lease = acquire(self.engine, self.run_id, self.lease_ttl, clock=self.now)
-        except LeaseHeldError as exc:
-            raise SyncBusyError(
-                f"A sync is already running ({exc.holder}); this one did not start. "
-                "Wait for it to finish, or follow it with `srpipeline status`."
-            ) from exc
+        lease = self._acquire()
         stop = threading.Event()
         beat = threading.Thread(target=self._heartbeat, args=(lease, stop), daemon=True, name="lease")
         self._lease, self._lease_depth = lease, 1
@@ -86,6 +82,28 @@ class SyncContext:
             self._lease, self._lease_depth = None, 0
             lease.release()
 
+    @property
+    def lease_owner(self) -> str:
+        """The run id with where it runs, so a dead process on this host is recognised as dead."""
+        return f"{self.run_id}@{socket.gethostname()}:{os.getpid()}"
+
+    def _acquire(self) -> Lease:
+        try:
+            return acquire(self.engine, self.lease_owner, self.lease_ttl, clock=self.now)
+        except LeaseHeldError as exc:
+            if _process_is_gone(exc.holder):
+                self.log.warning("Taking over the sync lease of %s: that process is gone.", exc.holder)
+                try:
+                    return take_over(
+                        self.engine, self.lease_owner, exc.holder, self.lease_ttl, clock=self.now
+                    )
+                except LeaseHeldError as again:
+                    exc = again
+            raise SyncBusyError(
+                f"A sync is already running ({exc.holder}); this one did not start. "
+                "Wait for it to finish, or follow it with `srpipeline status`."
+            ) from exc
+
     def _heartbeat(self, lease: Lease, stop: threading.Event) -> None:
         while not stop.wait(HEARTBEAT_EVERY):
             try:
@@ -97,7 +115,7 @@ class SyncContext:
     def fence(self, conn: Connection) -> None:
         """Refuse to commit a page unless this run still holds the lease (a fencing check)."""
         owner = conn.execute(select(crm_sync_lease.c.owner).where(crm_sync_lease.c.id == 1)).scalar()
-        if owner != self.run_id:
+        if owner != self.lease_owner:
             raise LeaseLostError(
                 f"The sync lease of {self.run_id} was taken over by {owner}; stopping without committing."
             )
@@ -107,6 +125,21 @@ class SyncContext:
         for record in bad:
             self.log.warning("%s: skipped %s %s: %s", stream, record.resource, record.sr_id, record.reason)
         result.quarantined += len(bad)
+
+
+def _process_is_gone(owner: str) -> bool:
+    """True when ``owner`` (``run@host:pid``) ran on this host and its process no longer exists."""
+    _, _, where = owner.rpartition("@")
+    host, _, pid = where.rpartition(":")
+    if host != socket.gethostname() or not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
 
 
 @contextmanager
