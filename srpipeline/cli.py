@@ -20,7 +20,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from srpipeline import settings
-from srpipeline.crm.engine import open_crm, upgrade
+from srpipeline.crm.engine import open_crm
 from srpipeline.crm.guard import ShopMismatchError, disconnect, record_connection_test
 from srpipeline.crm.lease import LeaseLostError, lease_holder
 from srpipeline.crm.mapping import MappingFileError, UnknownCrmStatusError, add_new_statuses, read_mapping
@@ -264,12 +264,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_crm_upgrade(_args: argparse.Namespace) -> int:
-    url = settings.crm_database_url()
-    try:
-        upgrade(url)
-    except SQLAlchemyError as exc:
-        raise CrmUnavailable(f"cannot upgrade the CRM database: {exc}") from None
-    print(f"CRM schema is up to date at {make_url(url).render_as_string(hide_password=True)}")
+    engine = crm_engine()  # opening the CRM upgrades it to the latest schema
+    print(f"CRM schema is up to date at {engine.url.render_as_string(hide_password=True)}")
     return 0
 
 
