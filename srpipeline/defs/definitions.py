@@ -12,17 +12,21 @@ from srpipeline.defs.schedules import dawn_sync
 from srpipeline.defs.sensors import sync_requests_sensor
 
 
-def resources_from_environment() -> dict[str, object]:
-    return {"shop": ShoprenterResource.from_environment(), "crm": CrmDatabaseResource.from_environment()}
+def build_definitions() -> Definitions:
+    """The code location, its resources read from the environment as it is now."""
+    return Definitions(
+        assets=load_assets_from_modules([shoprenter, crm]),
+        asset_checks=ASSET_CHECKS,
+        jobs=[sync_job, full_refresh_job],
+        sensors=[sync_requests_sensor],
+        schedules=[dawn_sync],
+        resources={
+            "shop": ShoprenterResource.from_environment(),
+            "crm": CrmDatabaseResource.from_environment(),
+        },
+        # One process per run: the shop sees one client and one throttle, also for UI materializations.
+        executor=in_process_executor,
+    )
 
 
-defs = Definitions(
-    assets=load_assets_from_modules([shoprenter, crm]),
-    asset_checks=ASSET_CHECKS,
-    jobs=[sync_job, full_refresh_job],
-    sensors=[sync_requests_sensor],
-    schedules=[dawn_sync],
-    resources=resources_from_environment(),
-    # One process per run: the shop sees one client and one throttle, also for UI materializations.
-    executor=in_process_executor,
-)
+defs = build_definitions()

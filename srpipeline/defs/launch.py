@@ -66,7 +66,7 @@ def run_sync_job(
     Bypasses the run queue (so no pool slot is taken); the CRM's sync lease still keeps it from
     interleaving with another sync. Resources come from the environment as in the code location.
     """
-    from srpipeline.defs.definitions import defs  # loads the code location: only when running
+    from srpipeline.defs.definitions import build_definitions  # the code location: only when running
 
     engine = open_crm(settings.crm_database_url())
     try:
@@ -78,7 +78,7 @@ def run_sync_job(
             key_range = sync_range(engine, now)
     finally:
         engine.dispose()
-    job = defs.resolve_job_def("full_refresh" if full_refresh else "sync")
+    job = build_definitions().resolve_job_def("full_refresh" if full_refresh else "sync")
     result = job.execute_in_process(
         instance=instance, tags=sync_run_tags(key_range, trigger), raise_on_error=False
     )
