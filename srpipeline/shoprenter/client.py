@@ -9,7 +9,6 @@ Every request goes through ``_send``: throttle, auth header, then one of
 
 from __future__ import annotations
 
-import json
 import logging
 import random
 import threading
@@ -21,6 +20,7 @@ from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import orjson
 import requests
 from urllib3.exceptions import NameResolutionError
 
@@ -265,7 +265,7 @@ class ShoprenterClient:
 
     def _json_body(self, response: requests.Response, url: str) -> Any:
         try:
-            return json.loads(response.content) if response.content else None
+            return orjson.loads(response.content) if response.content else None
         except ValueError:
             kind = response.headers.get("Content-Type", "")
             if "json" in kind or response.content.lstrip()[:1] in (b"{", b"["):

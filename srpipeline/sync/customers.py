@@ -52,10 +52,28 @@ def sync_customers(
 
     stream = WindowedStream(STREAM, read, load, position=lambda page: page.resume.to_json())
     with stream_run(ctx, STREAM) as result:
+        checked_at = ctx.now()
+        first_sync = not _has_customers(ctx)
+        due = bool(reconcile) or (reconcile is None and not first_sync and _reconcile_due(ctx))
         sync_windows(ctx, stream, result, start=start, end=end, full_refresh=full_refresh)
-        if reconcile or (reconcile is None and _reconcile_due(ctx)):
+        if due:
             result.deleted = _reconcile_deletions(ctx)
+        elif first_sync:  # the CRM had nobody to lose: the first read counts as today's check
+            with ctx.engine.begin() as conn:
+                save_sync_state(
+                    conn, RECONCILE_STREAM, synced_until=checked_at, checkpoint=None, now=checked_at
+                )
     return result
+
+
+def _has_customers(ctx: SyncContext) -> bool:
+    with ctx.engine.connect() as conn:
+        return (
+            conn.execute(
+                select(crm_contacts.c.id).where(crm_contacts.c.sr_customer_inner_id.is_not(None)).limit(1)
+            ).first()
+            is not None
+        )
 
 
 def _reconcile_due(ctx: SyncContext) -> bool:
@@ -64,11 +82,6 @@ def _reconcile_due(ctx: SyncContext) -> bool:
     now = ctx.now()
     with ctx.engine.connect() as conn:
         state = get_sync_state(conn, RECONCILE_STREAM)
-        has_customers = conn.execute(
-            select(crm_contacts.c.id).where(crm_contacts.c.sr_customer_inner_id.is_not(None)).limit(1)
-        ).first()
-    if has_customers is None:
-        return False
     last = state.synced_until if state else None
     if last is None or now - last > timedelta(hours=24):
         return True
