@@ -5,6 +5,7 @@ orders asset submitted through GraphQL while the sync runs: the sensor folds the
 two runs, the pool keeps every run of `shoprenter_api` apart in time, and the CRM equals the shop.
 """
 
+import itertools
 import os
 import socket
 import time
@@ -136,7 +137,7 @@ def test_sync_presses_and_a_ui_materialize_through_the_real_daemon(make_pipeline
             (record.start_time, record.end_time)
             for record in instance.get_run_records(RunsFilter(tags={SHOP_POOL_RUN_TAG: "true"}))
         )
-        for (_, end), (next_start, _) in zip(spans, spans[1:], strict=False):
+        for (_, end), (next_start, _) in itertools.pairwise(spans):
             assert end <= next_start, f"two runs of pool shoprenter_api overlapped: {spans}"
         ui_record = instance.get_run_record_by_id(ui_run_id)
         first_record = instance.get_run_record_by_id(first_run.run_id)
