@@ -8,6 +8,7 @@ filter). Either way a row that leaves the frozen window mid-read cannot make ano
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
 from typing import Any
@@ -83,7 +84,8 @@ def _read_window(
     result.window_hi = window.hi
     meter = ProgressMeter(stream.name, ctx.progress)
     before = ctx.client.stats.requests
-    for page in stream.read(Window(window.lo, window.hi), resume):
+    pages = stream.read(Window(window.lo, window.hi), resume)
+    for page in read_ahead(pages) if ctx.read_ahead else pages:
         with ctx.engine.begin() as conn:
             ctx.fence(conn)
             stream.load(conn, page, result)
@@ -98,6 +100,22 @@ def _read_window(
         pages_left = page.resume.end // page.limit if page.resume is not None and page.limit else None
         meter.page(len(page.items), ctx.client.stats.requests - before, pages_left, final=page.last)
     return synced_until
+
+
+def read_ahead(pages: Iterator[ListPage]) -> Iterator[ListPage]:
+    """Fetch the next page in a thread while the caller loads this one.
+
+    Used only when the shop is not throttled: at the shop's rate limit the wait for the next request
+    slot is longer than a page's load, so reading ahead would gain nothing and a crash would cost one
+    more page of requests.
+    """
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="read-ahead") as pool:
+        upcoming = pool.submit(next, pages, None)
+        while (page := upcoming.result()) is not None:
+            upcoming = pool.submit(next, pages, None) if not page.last else None
+            yield page
+            if upcoming is None:
+                return
 
 
 def first_incomplete_day(engine: Engine, stream: str, tz: tzinfo) -> date | None:
