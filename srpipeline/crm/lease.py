@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from types import TracebackType
 
-from sqlalchemy import Engine, or_, select, update
+from sqlalchemy import ColumnElement, Engine, or_, select, update
 
 from srpipeline.crm.schema import crm_sync_lease
 
@@ -87,23 +87,12 @@ def acquire(engine: Engine, owner: str, ttl: timedelta, *, clock: Clock = utcnow
     """Take the sync lease for ``owner`` (e.g. the run id), or raise ``LeaseHeldError`` naming the
     holder. A lease past its expiry is taken over; the same owner may re-acquire (idempotent)."""
     now = clock()
-    with engine.begin() as conn:
-        taken = conn.execute(
-            update(crm_sync_lease)
-            .where(
-                crm_sync_lease.c.id == 1,
-                or_(
-                    crm_sync_lease.c.owner.is_(None),
-                    crm_sync_lease.c.expires_at < now,
-                    crm_sync_lease.c.owner == owner,
-                ),
-            )
-            .values(owner=owner, acquired_at=now, heartbeat_at=now, expires_at=now + ttl)
-        ).rowcount
-        if taken != 1:
-            holder = conn.execute(select(crm_sync_lease.c.owner, crm_sync_lease.c.expires_at)).one()
-            raise LeaseHeldError(holder.owner, holder.expires_at)
-    return Lease(engine, owner, ttl, clock, now + ttl)
+    free = or_(
+        crm_sync_lease.c.owner.is_(None),
+        crm_sync_lease.c.expires_at < now,
+        crm_sync_lease.c.owner == owner,
+    )
+    return _claim(engine, owner, ttl, clock, now, free)
 
 
 def take_over(
@@ -111,11 +100,17 @@ def take_over(
 ) -> Lease:
     """Take the lease from ``dead_holder``, known to be dead (its process is gone), without waiting
     for expiry; raises ``LeaseHeldError`` if meanwhile someone else took it."""
-    now = clock()
+    return _claim(engine, owner, ttl, clock, clock(), crm_sync_lease.c.owner == dead_holder)
+
+
+def _claim(
+    engine: Engine, owner: str, ttl: timedelta, clock: Clock, now: datetime, condition: ColumnElement[bool]
+) -> Lease:
+    """One conditional UPDATE of the lease row; its row count says whether ``owner`` won."""
     with engine.begin() as conn:
         taken = conn.execute(
             update(crm_sync_lease)
-            .where(crm_sync_lease.c.id == 1, crm_sync_lease.c.owner == dead_holder)
+            .where(crm_sync_lease.c.id == 1, condition)
             .values(owner=owner, acquired_at=now, heartbeat_at=now, expires_at=now + ttl)
         ).rowcount
         if taken != 1:
