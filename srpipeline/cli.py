@@ -24,7 +24,6 @@ from srpipeline.crm.engine import open_crm
 from srpipeline.crm.guard import ShopMismatchError, disconnect, record_connection_test
 from srpipeline.crm.lease import LeaseLostError, lease_holder
 from srpipeline.crm.mapping import MappingFileError, UnknownCrmStatusError, add_new_statuses, read_mapping
-from srpipeline.crm.state import add_sync_request
 from srpipeline.shoprenter.client import ShoprenterClient
 from srpipeline.shoprenter.config import ShopConfig
 from srpipeline.shoprenter.errors import ShoprenterError
@@ -88,6 +87,7 @@ def build_parser() -> argparse.ArgumentParser:
     sync.add_argument("--sandbox", action="store_true", help="with --now: sync from a sandbox shop")
     sync.add_argument("--full-refresh", action="store_true", help="re-read everything from the shop")
     sync.add_argument("--reconcile", action="store_true", help="also look for customers deleted in the shop")
+    sync.add_argument("--timeout", type=float, default=3600, help="with --wait: seconds to wait at most")
 
     command("status", cmd_status, "per stream: last sync, rows, lag behind the shop, last error")
     disc = command("disconnect", cmd_disconnect, "remove the shop's connection and all its data")
@@ -198,18 +198,32 @@ def cmd_sync(args: argparse.Namespace) -> int:
             with sandbox_environment(DEMO_ORDERS, rate=3.0):
                 return sync_now(args)
         return sync_now(args)
-    from srpipeline.defs.launch import wait_for_request
+    from srpipeline.defs.launch import request_sync
 
     engine = crm_engine()
-    with engine.begin() as conn:
-        request_id = add_sync_request(
-            conn, requested_by=f"cli:{os.environ.get('USER', 'unknown')}", now=now()
-        )
+    request_id = request_sync(engine, requested_by=f"cli:{os.environ.get('USER', 'unknown')}")
     print(f"Sync requested (#{request_id}); the Dagster sensor starts it within about 15 seconds.")
     if not args.wait:
         print("Follow it with `srpipeline status`, or in the UI (`srpipeline ui`).")
         return 0
-    return 0 if wait_for_request(engine, request_id) else 1
+    return follow_request(engine, request_id, args.timeout)
+
+
+def follow_request(engine: Engine, request_id: int, timeout: float) -> int:
+    """`sync --wait`: wait for the sensor's run to serve the request and end; say how it ended."""
+    from dagster import DagsterInstance, DagsterRunStatus
+
+    from srpipeline.defs.launch import prepare_dagster_home, wait_for_request
+
+    instance = DagsterInstance.from_config(str(prepare_dagster_home(settings.dagster_home())))
+    try:
+        outcome = wait_for_request(engine, request_id, timeout, instance=instance)
+    except TimeoutError as exc:
+        return fail(str(exc))
+    print(f"Sync request #{request_id} served by run {outcome.run_id}: {outcome.run_status.value}.")
+    for line in stream_statuses(engine, now=now()):
+        print(line.describe())
+    return 0 if outcome.run_status == DagsterRunStatus.SUCCESS else 1
 
 
 def sync_now(args: argparse.Namespace) -> int:
@@ -252,15 +266,75 @@ def cmd_sandbox(args: argparse.Namespace) -> int:
 
 
 def cmd_ui(args: argparse.Namespace) -> int:
-    from srpipeline.defs.launch import serve_ui
+    """The web UI and daemon on this Dagster home; without a configured shop, on the demo sandbox."""
+    if os.environ.get("SHOPRENTER_API_URL"):
+        return serve_ui(args.host, args.port)
+    print("SHOPRENTER_API_URL is not set: the UI works on a sandbox shop (the demo's data).")
+    with sandbox_environment(DEMO_ORDERS, rate=3.0):
+        return serve_ui(args.host, args.port)
 
-    return serve_ui(settings.dagster_home(), host=args.host, port=args.port)
+
+def serve_ui(host: str, port: int) -> int:
+    from srpipeline.defs.launch import start_ui
+
+    processes = start_ui(settings.dagster_home(), host=host, port=port)
+    try:
+        processes.wait_ready()
+        print(f"Dagster UI on {processes.url} (Dagster home {settings.dagster_home()}); Ctrl-C stops it.")
+        processes.webserver.wait()
+    finally:
+        processes.stop()
+    return 0
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from srpipeline.defs.launch import run_demo
+    """A sandbox shop, the first sync through Dagster into a SQLite CRM, and what landed where."""
+    from dagster import DagsterInstance
 
-    return run_demo(settings.dagster_home(), orders=args.orders)
+    from srpipeline.defs.launch import prepare_dagster_home, run_sync_job
+
+    home = prepare_dagster_home(settings.dagster_home())
+    os.environ["DAGSTER_HOME"] = str(home)
+    print(f"Starting a sandbox shop with {args.orders} orders (3 requests/s, like a real shop) ...")
+    with sandbox_environment(args.orders, rate=3.0):
+        engine = crm_engine()
+        print(f"Syncing it through Dagster into {engine.url.render_as_string(hide_password=True)} ...")
+        success, report = run_sync_job(DagsterInstance.from_config(str(home)), trigger="manual")
+    for asset, metadata in report.assets.items():
+        print(
+            f"  {asset}: {metadata.get('inserted', 0)} inserted, {metadata.get('updated', 0)} updated, "
+            f"{metadata.get('requests', 0)} requests, {metadata.get('seconds', 0)} s"
+        )
+    print("Rows in the CRM:")
+    for table, count in table_counts(engine).items():
+        print(f"  {table:<20} {count}")
+    failed_checks = [name for name, (passed, _) in report.checks.items() if not passed]
+    if failed_checks:
+        print("Checks to look at in the UI: " + ", ".join(failed_checks))
+    print(f"Run {report.run_id} {'succeeded' if success else 'FAILED'}. Open the UI on this history with:")
+    print("  .venv/bin/srpipeline ui      (then http://127.0.0.1:3000)")
+    return 0 if success else 1
+
+
+def table_counts(engine: Engine) -> dict[str, int]:
+    from sqlalchemy import func, select
+
+    from srpipeline.crm import schema
+
+    tables = (
+        "crm_orders",
+        "crm_order_items",
+        "crm_order_coupons",
+        "crm_contacts",
+        "crm_webshop_cards",
+        "crm_coupons",
+        "sr_order_statuses",
+    )
+    with engine.connect() as conn:
+        return {
+            name: conn.execute(select(func.count()).select_from(getattr(schema, name))).scalar_one()
+            for name in tables
+        }
 
 
 def cmd_crm_upgrade(_args: argparse.Namespace) -> int:
