@@ -1,8 +1,9 @@
 """The Sync button: a sensor on `crm_sync_requests` that folds waiting presses into one `sync` run.
 
 Each tick, in order:
-1. settle: requests served by a run this sensor launched are marked consumed with that run's id
-   (the sensor cannot know a run id before the run exists, so this happens on the next tick);
+1. settle: requests served by a run this sensor launched are marked consumed with that run's id.
+   The run marks them itself when its first step starts; this catches runs that failed before that
+   (the sensor cannot know a run id before the run exists);
 2. skip while a sync is queued or running (any run in pool `shoprenter_api`) or another process
    (e.g. `srpipeline sync --now`) holds the CRM's sync lease;
 3. launch one run for every request still waiting, tagged with their ids.
@@ -28,7 +29,7 @@ from srpipeline.crm.lease import lease_holder
 from srpipeline.crm.state import consume_sync_requests, pending_sync_requests
 from srpipeline.defs.jobs import sync_job, sync_range
 from srpipeline.defs.resources import CrmDatabaseResource
-from srpipeline.defs.tags import SHOP_POOL_RUN_TAG, SYNC_REQUESTS_TAG, sync_run_tags
+from srpipeline.defs.tags import SHOP_POOL_RUN_TAG, SYNC_REQUESTS_TAG, served_request_ids, sync_run_tags
 
 SENSOR_NAME = "sync_requests_sensor"
 #: How many of this sensor's latest runs are looked at when settling requests.
@@ -47,12 +48,6 @@ def request_ids_tag(first: int, last: int) -> str:
     return f"{first}-{last}"
 
 
-def served_ids(run: DagsterRun) -> range:
-    """The request ids a run launched by this sensor serves (empty for any other run)."""
-    first, _, last = run.tags.get(SYNC_REQUESTS_TAG, "").partition("-")
-    return range(int(first), int(last) + 1) if first.isdigit() and last.isdigit() else range(0)
-
-
 def settle_requests(instance: DagsterInstance, engine: Engine, now: datetime) -> int:
     """Mark waiting requests that a launched run serves as consumed by it; returns how many."""
     with engine.begin() as conn:
@@ -62,7 +57,7 @@ def settle_requests(instance: DagsterInstance, engine: Engine, now: datetime) ->
         runs = instance.get_runs(RunsFilter(tags={SENSOR_NAME_TAG: SENSOR_NAME}), limit=RECENT_RUNS)
         settled = 0
         for run in runs:
-            ids = sorted(waiting.intersection(served_ids(run)))
+            ids = sorted(waiting.intersection(served_request_ids(run.tags)))
             settled += consume_sync_requests(conn, ids, run.run_id, now=now)
         return settled
 

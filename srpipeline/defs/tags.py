@@ -24,6 +24,12 @@ TRIGGERS = ("manual", "schedule", "ui", "backfill")
 SYNC_REQUESTS_TAG = "srpipeline/sync_requests"
 
 
+def served_request_ids(tags: Mapping[str, str]) -> list[int]:
+    """The Sync request ids a run launched by the sensor serves (none for any other run)."""
+    first, _, last = tags.get(SYNC_REQUESTS_TAG, "").partition("-")
+    return list(range(int(first), int(last) + 1)) if first.isdigit() and last.isdigit() else []
+
+
 def run_trigger(tags: Mapping[str, str]) -> str:
     """The run's trigger: its ``srpipeline/trigger`` tag, else ``backfill`` for backfill runs, else ``ui``."""
     trigger = tags.get(TRIGGER_TAG)

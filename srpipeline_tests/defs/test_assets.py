@@ -85,3 +85,21 @@ def test_the_trigger_comes_from_the_run_tags() -> None:
     assert run_trigger({"dagster/backfill": "abc"}) == "backfill"
     assert run_trigger({}) == "ui"
     assert run_trigger({TRIGGER_TAG: "nonsense"}) == "ui"
+
+
+def test_a_sensor_run_marks_the_requests_it_serves_as_soon_as_it_starts(pipeline, instance) -> None:
+    from srpipeline.crm.schema import crm_sync_requests
+    from srpipeline.defs.launch import request_sync
+    from srpipeline.defs.tags import SYNC_REQUESTS_TAG
+
+    first, second, later = (request_sync(pipeline.engine, name) for name in ("a", "b", "c"))
+    result = materialize_all(
+        pipeline,
+        instance,
+        tags={**sync_tags(), SYNC_REQUESTS_TAG: f"{first}-{second}"},
+        selection=["coupons"],
+    )
+    assert result.success
+    with pipeline.engine.connect() as conn:
+        served = dict(conn.execute(select(crm_sync_requests.c.id, crm_sync_requests.c.run_id)).all())
+    assert served == {first: result.run_id, second: result.run_id, later: None}

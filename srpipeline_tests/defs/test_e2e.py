@@ -22,7 +22,7 @@ from srpipeline.defs.tags import SHOP_POOL_RUN_TAG, SYNC_REQUESTS_TAG
 
 pytestmark = pytest.mark.e2e
 
-DEADLINE = 80.0
+DEADLINE = 150.0  # alone it takes about 60 s; room for a loaded CI machine
 LINEAGE = {
     "orders": {"order_statuses", "status_mapping", "customers", "coupons"},
     "webshop_segments": {"orders", "customers"},
@@ -132,7 +132,16 @@ def test_sync_presses_and_a_ui_materialize_through_the_real_daemon(make_pipeline
 
         pool_runs = instance.get_runs(RunsFilter(tags={SHOP_POOL_RUN_TAG: "true"}))
         assert {run.run_id for run in pool_runs} == sensor_runs | {ui_run_id}
-        assert all(run.status == DagsterRunStatus.SUCCESS for run in pool_runs)
+        failures = {
+            run.job_name: [
+                e.message
+                for e in instance.all_logs(run.run_id)
+                if e.is_dagster_event and e.dagster_event.is_failure
+            ]
+            for run in pool_runs
+            if run.status != DagsterRunStatus.SUCCESS
+        }
+        assert not failures, failures
         spans = sorted(
             (record.start_time, record.end_time)
             for record in instance.get_run_records(RunsFilter(tags={SHOP_POOL_RUN_TAG: "true"}))

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import UTC, datetime
 
 from dagster import AssetExecutionContext, Config, MaterializeResult
 
+from srpipeline.crm.state import consume_sync_requests
 from srpipeline.defs.partitions import daily_change_partitions, partition_range_window
 from srpipeline.defs.resources import CrmDatabaseResource, ShoprenterResource
-from srpipeline.defs.tags import run_trigger
+from srpipeline.defs.tags import run_trigger, served_request_ids
 from srpipeline.sync import StreamResult, SyncContext
 
 
@@ -24,7 +25,14 @@ class PartitionedSyncConfig(Config):
 def sync_context(
     context: AssetExecutionContext, shop: ShoprenterResource, crm: CrmDatabaseResource
 ) -> Iterator[SyncContext]:
-    """A SyncContext owned by this run (``context.run_id`` holds the lease); progress goes to the run log."""
+    """A SyncContext owned by this run (``context.run_id`` holds the lease); progress goes to the run log.
+
+    A run launched by the Sync sensor marks the requests it serves as consumed by it, right away.
+    """
+    served = served_request_ids(context.run.tags)
+    if served:
+        with crm.get_engine().begin() as conn:
+            consume_sync_requests(conn, served, context.run_id, now=datetime.now(UTC))
     with shop.build_client() as client:
         yield SyncContext(
             client=client,
