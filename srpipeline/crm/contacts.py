@@ -12,6 +12,7 @@ from datetime import datetime
 from sqlalchemy import Connection, bindparam, insert, select, update
 
 from srpipeline.crm.schema import crm_contacts, crm_webshop_cards
+from srpipeline.crm.upsert import insert_rows
 from srpipeline.shoprenter.records import Order
 
 SOURCE = "shoprenter"
@@ -44,13 +45,15 @@ def guest_contacts_by_email(conn: Connection, emails: Iterable[str]) -> dict[str
 
 
 def insert_contacts(conn: Connection, rows: Sequence[dict[str, object]]) -> list[int]:
-    """Insert contacts (one executemany) and return their ids in the order of ``rows``."""
+    """Insert contacts in one statement and return their ids in the order of ``rows``.
+
+    The database numbers new rows in the order they are inserted, so the new ids sorted are in the
+    order of ``rows`` (``RETURNING`` itself promises no order; asking SQLAlchemy for parameter order
+    makes SQLite insert one row per statement).
+    """
     if not rows:
         return []
-    result = conn.execute(
-        insert(crm_contacts).returning(crm_contacts.c.id, sort_by_parameter_order=True), list(rows)
-    )
-    return list(result.scalars())
+    return sorted(insert_rows(conn, insert(crm_contacts).returning(crm_contacts.c.id), rows).scalars())
 
 
 def ensure_cards(conn: Connection, contact_ids: Iterable[int], *, now: datetime) -> dict[int, int]:
@@ -67,11 +70,12 @@ def ensure_cards(conn: Connection, contact_ids: Iterable[int], *, now: datetime)
     )
     missing = sorted(contact_ids - cards.keys())
     if missing:
-        result = conn.execute(
-            insert(crm_webshop_cards).returning(crm_webshop_cards.c.id, sort_by_parameter_order=True),
+        result = insert_rows(
+            conn,
+            insert(crm_webshop_cards).returning(crm_webshop_cards.c.contact_id, crm_webshop_cards.c.id),
             [{"contact_id": contact_id, "updated_at": now} for contact_id in missing],
         )
-        cards.update(zip(missing, result.scalars(), strict=True))
+        cards.update(result.all())
     return cards
 
 

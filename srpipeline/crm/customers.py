@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import Connection, bindparam, or_, select, update
 
 from srpipeline.crm.contacts import SOURCE, email_key, guest_contacts_by_email, insert_contacts
+from srpipeline.crm.maintenance import analyze_if_grown
 from srpipeline.crm.schema import crm_contacts, crm_webshop_cards
 from srpipeline.crm.upsert import LoadCounts, chunks, record_hash, upsert
 from srpipeline.shoprenter.records import Customer
@@ -29,8 +30,10 @@ def load_customers(conn: Connection, customers: Sequence[Customer], *, now: date
 
     A customer is matched by inner id, then by opaque id (a placeholder an order made before the
     customer arrived), then by e-mail among the shop's guest contacts (the guest registered);
-    otherwise a contact is made. Every match is among ``source='shoprenter'`` contacts only.
+    otherwise a contact is made. Every match is among ``source='shoprenter'`` contacts only. The
+    planner statistics of the tables it fills are refreshed first when they grew a lot.
     """
+    analyze_if_grown(conn)
     newest: dict[int, Customer] = {}
     for customer in customers:
         previous = newest.get(customer.inner_id)

@@ -1,8 +1,8 @@
 """Loading orders with their items and coupons, and marking storno orders.
 
 A page is loaded with a handful of statements whatever its size: one lookup of the stored
-copies, set-based contact and status resolution, one upsert of the orders, one delete and one
-insert of their items and coupons.
+copies, set-based contact and status resolution, one upsert of the orders, one insert of their
+items and of their coupons, and a delete of the old ones only where stored orders changed.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from decimal import Decimal
 from sqlalchemy import Connection, delete, insert, select, update
 
 from srpipeline.crm.contacts import resolve_order_contacts
+from srpipeline.crm.maintenance import analyze_if_grown
 from srpipeline.crm.schema import (
     crm_order_coupons,
     crm_order_items,
@@ -21,7 +22,7 @@ from srpipeline.crm.schema import (
     crm_status_mapping,
     sr_order_statuses,
 )
-from srpipeline.crm.upsert import LoadCounts, chunks, record_hash, upsert
+from srpipeline.crm.upsert import LoadCounts, chunks, insert_rows, record_hash, upsert
 from srpipeline.shoprenter.records import Order, OrderLine
 
 CENT = Decimal("0.0001")
@@ -34,8 +35,10 @@ def load_orders(conn: Connection, orders: Sequence[Order], *, now: datetime) -> 
     """Load one page of orders inside the caller's transaction.
 
     Abandoned carts are skipped; a stored order is replaced (with all its items and coupons) only
-    by a copy with different data and the same or a newer ``dateUpdated``.
+    by a copy with different data and the same or a newer ``dateUpdated``. The planner statistics
+    of the tables it fills are refreshed first when they grew a lot (``maintenance``).
     """
+    analyze_if_grown(conn)
     newest: dict[int, Order] = {}
     skipped = 0
     for order in orders:
@@ -71,15 +74,16 @@ def load_orders(conn: Connection, orders: Sequence[Order], *, now: datetime) -> 
     owners = resolve_order_contacts(conn, page, known, now=now)
     statuses = _status_ids(conn, {o.status_sr_id for o in page if o.status_sr_id})
     rows = [_order_row(o, digest, owners[o.inner_id], statuses, now) for o, digest in to_write]
+    order_upsert = upsert(conn, crm_orders, ["sr_order_inner_id"], ORDER_COLUMNS, newer_than="updated_at")
     written = dict(
-        conn.execute(
-            upsert(conn, crm_orders, ["sr_order_inner_id"], ORDER_COLUMNS, newer_than="updated_at").returning(
-                crm_orders.c.sr_order_inner_id, crm_orders.c.id
-            ),
-            rows,
-        ).all()
+        insert_rows(conn, order_upsert.returning(crm_orders.c.sr_order_inner_id, crm_orders.c.id), rows).all()
     )
-    _replace_items(conn, [o for o in page if o.inner_id in written], written)
+    _replace_items(
+        conn,
+        [o for o in page if o.inner_id in written],
+        written,
+        replaced=[order_id for inner_id, order_id in written.items() if inner_id in stored],
+    )
     inserted = sum(1 for o in page if o.inner_id in written and o.inner_id not in stored)
     updated = len(written) - inserted
     return LoadCounts(inserted, updated, unchanged + len(page) - len(written), skipped)
@@ -156,13 +160,14 @@ def _order_row(
     }
 
 
-def _replace_items(conn: Connection, orders: Sequence[Order], order_ids: dict[int, int]) -> None:
-    """Replace the items and coupons of ``orders`` as a whole (a removed line disappears)."""
-    if not orders:
-        return
-    ids = list(order_ids.values())
-    conn.execute(delete(crm_order_items).where(crm_order_items.c.order_id.in_(ids)))
-    conn.execute(delete(crm_order_coupons).where(crm_order_coupons.c.order_id.in_(ids)))
+def _replace_items(
+    conn: Connection, orders: Sequence[Order], order_ids: dict[int, int], *, replaced: Sequence[int]
+) -> None:
+    """Write the items and coupons of ``orders`` as a whole; those of the ``replaced`` order ids
+    (orders stored before this page) are deleted first, so a removed line disappears."""
+    if replaced:
+        conn.execute(delete(crm_order_items).where(crm_order_items.c.order_id.in_(replaced)))
+        conn.execute(delete(crm_order_coupons).where(crm_order_coupons.c.order_id.in_(replaced)))
     items: list[dict[str, object]] = []
     coupons: list[dict[str, object]] = []
     for order in orders:
@@ -187,9 +192,9 @@ def _replace_items(conn: Connection, orders: Sequence[Order], order_ids: dict[in
                 }
             )
     if items:
-        conn.execute(insert(crm_order_items), items)
+        insert_rows(conn, insert(crm_order_items), items)
     if coupons:
-        conn.execute(insert(crm_order_coupons), coupons)
+        insert_rows(conn, insert(crm_order_coupons), coupons)
 
 
 def _product_item(order_id: int, line: OrderLine) -> dict[str, object]:

@@ -1,13 +1,14 @@
-"""What every loader shares: the counts it returns and the dialect's ``INSERT … ON CONFLICT``."""
+"""What every loader shares: the counts it returns, the dialect's ``INSERT … ON CONFLICT`` and the
+way a page of rows is sent in one statement."""
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from sqlalchemy import Column, Connection, Table, or_
+from sqlalchemy import Column, Connection, CursorResult, Table, bindparam, func, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql.dml import Insert
 
@@ -67,6 +68,28 @@ def upsert(
         index_elements=list(keys),
         set_={name: stmt.excluded[name] for name in columns if name not in keys},
         where=where,
+    )
+
+
+def insert_rows(conn: Connection, stmt: Insert, rows: Sequence[Mapping[str, Any]]) -> CursorResult[Any]:
+    """Run the ``INSERT`` ``stmt`` (with its ``ON CONFLICT`` and ``RETURNING``, if any) for every row
+    of ``rows`` (all with the same keys) as one statement.
+
+    On PostgreSQL each column travels as one array parameter that the server unnests: the statement
+    text stays short and the same for any page size, where a multi-row ``VALUES`` list (SQLAlchemy's
+    insertmanyvalues) costs psycopg and the server more to render and parse than to run, and an
+    executemany runs once per row. SQLite runs SQLAlchemy's executemany, which is fast in process.
+    Rows are inserted in the order given; ``RETURNING`` rows come back in no promised order.
+    """
+    if conn.dialect.name != "postgresql":
+        return conn.execute(stmt, list(rows))
+    names = list(rows[0])
+    columns = stmt.table.c  # type: ignore[attr-defined]
+    arrays = [bindparam(name, type_=postgresql.ARRAY(columns[name].type)) for name in names]
+    source = func.unnest(*arrays).table_valued(*names, with_ordinality="row_number").render_derived()
+    in_order = select(*(source.c[name] for name in names)).order_by(source.c.row_number)
+    return conn.execute(
+        stmt.from_select(names, in_order), {name: [row[name] for row in rows] for name in names}
     )
 
 

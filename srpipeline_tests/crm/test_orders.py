@@ -107,6 +107,19 @@ def test_a_changed_order_replaces_its_items_and_a_removed_line_disappears(crm_en
         assert conn.execute(select(crm_order_coupons)).all() == []
 
 
+def test_a_page_of_new_and_changed_orders_keeps_each_orders_own_items(crm_engine: Engine) -> None:
+    unchanged = order(2, lines=(line("c"),))
+    load(crm_engine, [order(1, lines=(line("a"), line("b"))), unchanged])
+    later = T0 + timedelta(minutes=5)
+    page = [order(3, lines=(line("d"),)), order(1, updated=later, lines=(line("b"),)), unchanged]
+    assert load(crm_engine, page) == LoadCounts(inserted=1, updated=1, unchanged=1)
+    assert {inner_id: set(items_of(crm_engine, inner_id)) for inner_id in (1, 2, 3)} == {
+        1: {"b", "shipping"},
+        2: {"c", "shipping"},
+        3: {"d", "shipping"},
+    }
+
+
 def test_abandoned_carts_are_skipped(crm_engine: Engine) -> None:
     assert load(crm_engine, [order(1, status=None), order(2)]) == LoadCounts(inserted=1, skipped=1)
     with crm_engine.connect() as conn:
