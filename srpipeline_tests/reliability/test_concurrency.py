@@ -1,7 +1,8 @@
 """Many syncs at once against one CRM, on SQLite and PostgreSQL: three `srpipeline sync --now`
 processes started together and a fourth while they run, with 20 Sync presses (`srpipeline sync`)
-during it, then two more together for an incremental sync. The shop's request log never shows two syncs talking to it at once: every request falls
-inside the one run that holds the lease, and the runs that were refused sent none.
+during it, then two more together for an incremental sync. The shop's request log never shows two
+syncs talking to it at once: every request falls inside the one run that holds the lease, and the
+runs that were refused sent none.
 
 The Dagster side (the sensor folding presses into runs, a UI "Materialize" queued behind a running
 sync, the run pool) is proven against the real webserver and daemon in
@@ -10,6 +11,7 @@ srpipeline_tests/defs/test_e2e.py.
 
 from __future__ import annotations
 
+import itertools
 import os
 import subprocess
 import sys
@@ -98,7 +100,7 @@ def test_concurrent_syncs_never_talk_to_the_shop_at_once(
     assert queued == PRESSES
     assert len(runs) == len(outcomes) - len(refused)  # a refused sync wrote no log row
     intervals = sorted((start.timestamp(), end.timestamp(), requests) for _, start, end, requests in runs)
-    for (_, end, _), (next_start, _, _) in zip(intervals, intervals[1:], strict=False):
+    for (_, end, _), (next_start, _, _) in itertools.pairwise(intervals):
         assert end <= next_start, "two syncs held the lease at once"
     times = [request.at for request in shop.request_log]
     for start, end, requests in intervals:
