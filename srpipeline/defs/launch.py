@@ -186,6 +186,10 @@ def start_ui(
     the same SHOPRENTER_* and CRM_DATABASE_URL. Output goes to <home>/logs/{webserver,daemon}.log.
     """
     home = prepare_dagster_home(dagster_home)
+    # Create the instance's storage here, once: the webserver and the daemon starting on a fresh home
+    # would otherwise both create (migrate) the same SQLite files at the same time, and one fails.
+    with DagsterInstance.from_config(str(home)):
+        pass
     log_dir = home / "logs"
     log_dir.mkdir(exist_ok=True)
     child_env = {**(os.environ if env is None else env), "DAGSTER_HOME": str(home)}
