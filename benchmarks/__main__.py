@@ -21,7 +21,7 @@ from typing import Any
 
 from benchmarks import chart, report
 from benchmarks.harness import PG_SERVER_URL, Settings, say
-from benchmarks.record import RESULTS_DIR, append_run, latest
+from benchmarks.record import RESULTS_DIR, append_run, latest, load_average
 from benchmarks.scenarios import SCENARIOS
 
 DEFAULT_REPORT = Path(__file__).with_name("RESULTS.md")
@@ -59,9 +59,9 @@ def main(argv: list[str]) -> int:
         settings = Settings(work_dir=Path(work), smoke=args.smoke, orders=args.orders, pg_url=args.pg_url)
         for name in args.scenario or list(SCENARIOS):
             say(f"== {name}: {SCENARIOS[name].__doc__.splitlines()[0]}")
-            started = time.monotonic()
+            started, load_before = time.monotonic(), load_average()
             this_run[name] = SCENARIOS[name](settings, previous)
-            append_run(results_dir, name, this_run[name], smoke=args.smoke)
+            append_run(results_dir, name, this_run[name], smoke=args.smoke, load_before=load_before)
             say(f"   ({time.monotonic() - started:.0f} s)")
     png = results_dir / "first_sync.png"
     limit = previous("limit")

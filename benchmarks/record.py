@@ -53,13 +53,22 @@ def git_commit() -> str:
     return f"{head}+dirty" if dirty else head
 
 
-def append_run(results_dir: Path, scenario: str, figures: dict[str, Any], *, smoke: bool) -> dict[str, Any]:
-    """Append one run (date, machine, commit, figures) to ``<results_dir>/<scenario>.json``."""
+def load_average() -> list[float]:
+    """The 1, 5 and 15 minute load averages: other work on the machine skews the unthrottled figures."""
+    return [round(x, 2) for x in os.getloadavg()]
+
+
+def append_run(
+    results_dir: Path, scenario: str, figures: dict[str, Any], *, smoke: bool, load_before: list[float]
+) -> dict[str, Any]:
+    """Append one run (date, machine, commit, load, figures) to ``<results_dir>/<scenario>.json``."""
     run = {
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "smoke": smoke,
         "machine": machine(),
         "commit": git_commit(),
+        "load_before": load_before,
+        "load_after": load_average(),
         "figures": figures,
     }
     path = results_dir / f"{scenario}.json"

@@ -71,7 +71,9 @@ def _table(header: list[str], rows: list[list[Any]]) -> str:
 
 
 def _when(run: dict[str, Any]) -> str:
-    return f"_{run['date'][:16].replace('T', ' ')} UTC, commit `{run['commit']}`_"
+    load = run.get("load_before")
+    busy = f", load average {load[0]:.1f} before / {run['load_after'][0]:.1f} after" if load else ""
+    return f"_{run['date'][:16].replace('T', ' ')} UTC, commit `{run['commit']}`{busy}_"
 
 
 def _s(seconds: float | None) -> str:
