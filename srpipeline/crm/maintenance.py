@@ -1,11 +1,11 @@
 """Keeping PostgreSQL's planner statistics of the loaded tables current during a bulk load.
 
 A first sync fills empty tables far faster than autovacuum re-analyzes them (and autovacuum may be
-off). Without statistics the planner reads the per-page lookups by id list (``IN (…)``) as
-sequential scans, and the foreign-key checks keep plans made when the tables were empty, so each
-page costs more as the tables grow (a 50,000-order load ran at a third of the speed). Analyzing a
-table whenever it has doubled since its last analysis costs a few ANALYZEs per table over any load
-and nothing on a steady incremental sync.
+off). Without statistics the planner turns the per-page lookups and deletes by id list (``IN (…)``)
+into sequential scans, so each page costs more as the tables grow: loading 20,000 orders, those
+statements took 7 s without statistics and 0.3 s with them. Analyzing a table whenever it has
+doubled since its last analysis costs a few ANALYZEs per table over any load (0.1-0.4 s each at
+50,000 orders) and one catalog query per page on a steady incremental sync.
 """
 
 from __future__ import annotations

@@ -73,13 +73,14 @@ def upsert(
 
 def insert_rows(conn: Connection, stmt: Insert, rows: Sequence[Mapping[str, Any]]) -> CursorResult[Any]:
     """Run the ``INSERT`` ``stmt`` (with its ``ON CONFLICT`` and ``RETURNING``, if any) for every row
-    of ``rows`` (all with the same keys) as one statement.
+    of ``rows`` (all with the same keys). Rows are inserted in the order given; ``RETURNING`` rows
+    come back in no promised order.
 
-    On PostgreSQL each column travels as one array parameter that the server unnests: the statement
-    text stays short and the same for any page size, where a multi-row ``VALUES`` list (SQLAlchemy's
-    insertmanyvalues) costs psycopg and the server more to render and parse than to run, and an
-    executemany runs once per row. SQLite runs SQLAlchemy's executemany, which is fast in process.
-    Rows are inserted in the order given; ``RETURNING`` rows come back in no promised order.
+    On PostgreSQL it is one statement: each column travels as one array parameter that the server
+    unnests, so the text stays short and the same for any page size. A multi-row ``VALUES`` list
+    (SQLAlchemy's insertmanyvalues) spent a third of a page's time in psycopg turning the long text
+    into a query, and a pipelined executemany runs once per row (1,000 items: 36 ms against 18 ms).
+    SQLite, in process, runs SQLAlchemy's executemany.
     """
     if conn.dialect.name != "postgresql":
         return conn.execute(stmt, list(rows))
