@@ -80,7 +80,11 @@ def run_sync_job(
         engine.dispose()
     job = build_definitions().resolve_job_def("full_refresh" if full_refresh else "sync")
     result = job.execute_in_process(
-        instance=instance, tags=sync_run_tags(key_range, trigger), raise_on_error=False
+        instance=instance,
+        tags=sync_run_tags(key_range, trigger),
+        raise_on_error=False,
+        # progress and summaries on the terminal; Dagster's step-by-step events stay in the UI
+        run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
     )
     report = RunReport(run_id=result.run_id)
     for event in result.get_asset_materialization_events():

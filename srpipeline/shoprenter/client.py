@@ -117,6 +117,21 @@ class _Retryable(Exception):
         self.unreachable = unreachable
 
 
+_THROTTLES: dict[tuple[str, str, float], Throttle] = {}
+_THROTTLES_LOCK = threading.Lock()
+
+
+def _process_throttle(config: ShopConfig, make: Callable[[], Throttle]) -> Throttle:
+    """The shop limits requests per shop and credentials, so every client of this process for the
+    same shop and credentials shares one throttle: a new client (one per Dagster asset, say) cannot
+    burst past the requests the previous one sent in the last second."""
+    key = (config.normalized_url, config.username or config.client_id or "", config.rate)
+    with _THROTTLES_LOCK:
+        if key not in _THROTTLES:
+            _THROTTLES[key] = make()
+        return _THROTTLES[key]
+
+
 class ShoprenterClient:
     """One shop, one throttle. Thread-safe: threads may share a client (and its rate limit)."""
 
@@ -139,15 +154,20 @@ class ShoprenterClient:
         self._log = logger or logging.getLogger(__name__)
         self._session = session or requests.Session()
         self._session.headers.update({"Accept": "application/json", "Content-Type": "application/json"})
-        self._throttle = Throttle(
-            config.rate,
-            margin=config.throttle_margin,
-            backoff_base=config.backoff_base,
-            backoff_cap=config.backoff_cap,
-            clock=clock,
-            sleep=sleep,
-            rng=self._rng,
-        )
+
+        def make_throttle() -> Throttle:
+            return Throttle(
+                config.rate,
+                margin=config.throttle_margin,
+                backoff_base=config.backoff_base,
+                backoff_cap=config.backoff_cap,
+                clock=clock,
+                sleep=sleep,
+                rng=self._rng,
+            )
+
+        real_time = clock is time.monotonic and sleep is time.sleep
+        self._throttle = _process_throttle(config, make_throttle) if real_time else make_throttle()
         if config.auth_mode == "basic":
             assert config.username is not None and config.password is not None
             self._auth: BasicAuth | BearerAuth = BasicAuth(config.username, config.password)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from srpipeline.crm.mapping import add_new_statuses, load_mapping, read_mapping, remap_orders
 from srpipeline.crm.segments import refresh_segments
 from srpipeline.crm.snapshots import load_coupons, load_statuses
+from srpipeline.crm.upsert import LoadCounts
 from srpipeline.sync.context import SyncContext, stream_run
 from srpipeline.sync.report import StreamResult
 
@@ -55,5 +56,5 @@ def sync_segments(ctx: SyncContext) -> StreamResult:
         with ctx.engine.begin() as conn:
             ctx.fence(conn)
             cards = refresh_segments(conn, as_of=ctx.now())
-        result.notes.append(f"{cards} cards recomputed")
+        result.counts = LoadCounts(updated=cards)  # every card's segment and aggregates recomputed
     return result

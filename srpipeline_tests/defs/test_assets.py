@@ -3,7 +3,14 @@
 from dagster import AssetKey, DagsterEventType, EventRecordsFilter
 from sqlalchemy import func, select
 
-from srpipeline.crm.schema import crm_contacts, crm_coupons, crm_orders, crm_sync_log, sr_order_statuses
+from srpipeline.crm.schema import (
+    crm_contacts,
+    crm_coupons,
+    crm_orders,
+    crm_sync_log,
+    crm_webshop_cards,
+    sr_order_statuses,
+)
 from srpipeline.defs.tags import TRIGGER_TAG, run_trigger
 
 from .conftest import materialize_all, sync_tags
@@ -44,7 +51,8 @@ def test_a_first_sync_brings_the_whole_shop_with_metadata_and_progress(pipeline,
     assert latest_metadata(instance, "status_mapping")["mapped"] + latest_metadata(
         instance, "status_mapping"
     )["unmapped"] == len(store.status_items())
-    assert "cards recomputed" in latest_metadata(instance, "webshop_segments")["notes"][0]
+    cards = count(engine, crm_webshop_cards)
+    assert cards > 0 and latest_metadata(instance, "webshop_segments")["updated"] == cards
 
     messages = [event.message for event in instance.all_logs(result.run_id) if event.message]
     assert any(message.startswith("orders: ") and " pages, " in message for message in messages)
