@@ -144,6 +144,19 @@ def test_never_more_than_rate_requests_in_any_second(make_sandbox: Any) -> None:
     assert all(r.status != 429 for r in shop.request_log)
 
 
+def test_clients_of_one_shop_in_one_process_share_the_rate_limit(make_sandbox: Any) -> None:
+    """A Dagster run builds a client per asset: back-to-back clients must not burst past the limit."""
+    shop = make_sandbox(orders=40, customers=10, seed=5, rate=3.0)
+    for _ in range(4):
+        client = ShoprenterClient(basic(shop, rate=3.0))
+        client.list_page("orderStatuses", page=0)
+        client.list_page("coupons", page=0)
+    times = sorted(r.at for r in shop.request_log)
+    assert len(times) == 8
+    assert max(sum(1 for t in times[i:] if t < start + 1.0) for i, start in enumerate(times)) <= 3
+    assert all(r.status != 429 for r in shop.request_log)
+
+
 def test_reads_finish_through_faults(make_sandbox: Any) -> None:
     shop = make_sandbox(orders=200, customers=10, seed=6, rate=0)
     shop.faults.seed = 11
