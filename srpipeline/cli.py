@@ -48,7 +48,11 @@ class CrmUnavailable(RuntimeError):
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args, extra = parser.parse_known_args(argv)
+    if extra and args.handler is not cmd_sandbox:
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    args.sandbox_args = extra  # `srpipeline sandbox ...` hands its options to the sandbox's own parser
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(message)s")
     try:
         return args.handler(args)
@@ -93,8 +97,9 @@ def build_parser() -> argparse.ArgumentParser:
     disc = command("disconnect", cmd_disconnect, "remove the shop's connection and all its data")
     disc.add_argument("--yes", action="store_true", help="confirm: delete everything the shop brought")
 
-    sandbox = command("sandbox", cmd_sandbox, "run a stand-in Shoprenter shop (see --help)")
-    sandbox.add_argument("sandbox_args", nargs=argparse.REMAINDER)
+    commands.add_parser(
+        "sandbox", help="run a stand-in Shoprenter shop (srpipeline sandbox --help)", add_help=False
+    ).set_defaults(handler=cmd_sandbox)
 
     ui = command("ui", cmd_ui, "start the Dagster web UI and daemon on this Dagster home")
     ui.add_argument("--host", default="127.0.0.1")

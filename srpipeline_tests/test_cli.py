@@ -172,3 +172,12 @@ def test_status_shows_each_stream_after_a_sync(env: Path, capsys: pytest.Capture
     assert main(["status"]) == 0
     out = capsys.readouterr().out
     assert "orders          last sync" in out and "(success)" in out and "No sync is running now." in out
+
+
+def test_sandbox_options_reach_the_sandbox_and_others_are_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as help_exit:
+        main(["sandbox", "--help"])
+    assert help_exit.value.code == 0 and "--orders" in capsys.readouterr().out
+    with pytest.raises(SystemExit) as bad_exit:
+        main(["status", "--orders", "5"])
+    assert bad_exit.value.code == 2 and "unrecognized arguments: --orders 5" in capsys.readouterr().err
