@@ -47,6 +47,13 @@ def bound_shop(conn: Connection) -> str | None:
     return conn.execute(select(crm_shop_connection.c.shop_url)).scalar_one_or_none()
 
 
+def check_shop(conn: Connection, shop_url: str) -> None:
+    """Raise ``ShopMismatchError`` if the CRM is bound to another shop than ``shop_url``."""
+    bound = bound_shop(conn)
+    if bound is not None and bound != shop_url:
+        raise ShopMismatchError(bound, shop_url)
+
+
 def bind_shop(conn: Connection, shop_url: str, *, now: datetime) -> None:
     """Bind the CRM to ``shop_url`` (normalised API base URL) on the first sync; afterwards only
     the same shop passes. Raises ``ShopMismatchError`` for another shop."""

@@ -201,7 +201,8 @@ def _product_item(order_id: int, line: OrderLine) -> dict[str, object]:
     net = line.line_total_net
     if net is None and line.unit_price_net is not None:
         net = line.unit_price_net * line.quantity
-    gross = None if net is None else (net * (1 + (line.tax_rate or 0) / 100)).quantize(CENT)
+    rate = line.tax_rate if line.tax_rate is not None else Decimal(0)
+    gross = None if net is None else (net * (1 + rate / 100)).quantize(CENT)
     return {
         "order_id": order_id,
         "line_key": line.line_id,

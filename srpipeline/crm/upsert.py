@@ -8,7 +8,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from sqlalchemy import Column, Connection, CursorResult, Table, bindparam, func, or_, select
+from sqlalchemy import Column, Connection, CursorResult, String, Table, Text, bindparam, func, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql.dml import Insert
 
@@ -86,12 +86,18 @@ def insert_rows(conn: Connection, stmt: Insert, rows: Sequence[Mapping[str, Any]
         return conn.execute(stmt, list(rows))
     names = list(rows[0])
     columns = stmt.table.c  # type: ignore[attr-defined]
-    arrays = [bindparam(name, type_=postgresql.ARRAY(columns[name].type)) for name in names]
+    arrays = [bindparam(name, type_=postgresql.ARRAY(_unbounded(columns[name].type))) for name in names]
     source = func.unnest(*arrays).table_valued(*names, with_ordinality="row_number").render_derived()
     in_order = select(*(source.c[name] for name in names)).order_by(source.c.row_number)
     return conn.execute(
         stmt.from_select(names, in_order), {name: [row[name] for row in rows] for name in names}
     )
+
+
+def _unbounded(column_type: Any) -> Any:
+    """A VARCHAR(n) array cast would cut longer strings silently; cast to text and let the column
+    itself refuse what does not fit."""
+    return Text() if isinstance(column_type, String) else column_type
 
 
 def chunks(values: Iterable[T], size: int = CHUNK) -> Iterator[list[T]]:

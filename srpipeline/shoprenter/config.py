@@ -80,6 +80,11 @@ class ShopConfig:
             )
         if basic and not (self.username and self.password and self.password.reveal()):
             raise ConfigError("SHOPRENTER_USERNAME and SHOPRENTER_PASSWORD must both be set (and not empty)")
+        if basic and API2_HOST.match(urlsplit(self.api_url.strip()).hostname or ""):
+            raise ConfigError(
+                "SHOPRENTER_API_URL is an API2 host (api2.myshoprenter.hu), which takes an OAuth2 client: "
+                "set SHOPRENTER_CLIENT_ID and SHOPRENTER_CLIENT_SECRET instead of a username and password"
+            )
         if oauth:
             if not (self.client_id and self.client_secret and self.client_secret.reveal()):
                 raise ConfigError(

@@ -2,7 +2,8 @@
 
 ``stream_run`` wraps one stream's sync: it checks the one-shop guard and takes the sync lease before
 the first request to the shop, writes the ``crm_sync_log`` row, and fills the result's request
-counts and duration, whatever way the sync was started (Dagster, CLI, a test).
+counts and duration, whatever way the sync was started (Dagster, CLI, a test). ``fence`` runs in
+every transaction that commits shop data.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from pathlib import Path
 from sqlalchemy import Connection, Engine, select
 
 from srpipeline import settings
-from srpipeline.crm.guard import bind_shop
+from srpipeline.crm.guard import bind_shop, check_shop
 from srpipeline.crm.lease import Lease, LeaseHeldError, LeaseLostError, acquire, take_over
 from srpipeline.crm.schema import crm_sync_lease
 from srpipeline.crm.state import Trigger, finish_sync_log, start_sync_log
@@ -121,12 +122,15 @@ class SyncContext:
                 return
 
     def fence(self, conn: Connection) -> None:
-        """Refuse to commit a page unless this run still holds the lease (a fencing check)."""
+        """Run in every transaction that writes shop data: refuse to commit unless this run still
+        holds the lease, and bind the CRM to this shop with the first data it commits (not before:
+        a first sync against a mistyped URL must not bind the CRM to it)."""
         owner = conn.execute(select(crm_sync_lease.c.owner).where(crm_sync_lease.c.id == 1)).scalar()
         if owner != self.lease_owner:
             raise LeaseLostError(
                 f"The sync lease of {self.run_id} was taken over by {owner}; stopping without committing."
             )
+        bind_shop(conn, self.client.config.normalized_url, now=self.now())
 
     def quarantine(self, stream: str, bad: list[BadRecord], result: StreamResult) -> None:
         """Log records that could not be parsed, by id, and count them; the rest of the page loads."""
@@ -158,7 +162,7 @@ def stream_run(ctx: SyncContext, stream: str) -> Iterator[StreamResult]:
     before = ctx.client.stats.snapshot()
     with ctx.hold_lease():
         with ctx.engine.begin() as conn:
-            bind_shop(conn, ctx.client.config.normalized_url, now=ctx.now())
+            check_shop(conn, ctx.client.config.normalized_url)
             log_id = start_sync_log(conn, ctx.run_id, stream, ctx.trigger, now=ctx.now())
         error: str | None = None
         try:

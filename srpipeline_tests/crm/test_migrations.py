@@ -36,7 +36,7 @@ def test_upgrading_twice_changes_nothing(crm_url: str) -> None:
         upgrade(engine)
         upgrade(crm_url)
         with engine.connect() as conn:
-            assert conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all() == ["0001"]
+            assert conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all() == ["0002"]
             assert conn.execute(select(crm_modules.c.id)).scalars().all() == [1, 2]
             assert len(conn.execute(select(crm_order_statuses.c.id)).all()) == 5
     finally:

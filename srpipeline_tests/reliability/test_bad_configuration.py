@@ -110,12 +110,6 @@ def test_the_api2_address_with_basic_credentials_is_rejected_in_one_line(
     assert table_rows(tmp_path / CRM)["crm_orders"] == 0
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: srpipeline/sync/context.py stream_run binds the CRM to the shop URL (bind_shop) before "
-    "the first request, so a first sync against a mistyped URL binds it, and the corrected URL is then "
-    "refused as a second shop until `srpipeline disconnect --yes`",
-)
 def test_a_first_sync_against_a_mistyped_url_does_not_bind_the_crm(
     sandbox_shop: SandboxShop,
     tmp_path: Path,
@@ -139,12 +133,6 @@ def test_a_first_sync_against_a_mistyped_url_does_not_bind_the_crm(
     assert main(["sync", "--now"]) == 0
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: srpipeline/shoprenter/config.py ShopConfig accepts Basic credentials with an API2 "
-    "host (*.api2.myshoprenter.hu), which only takes OAuth2; the sync then fails on DNS or 401 "
-    "instead of saying to set SHOPRENTER_CLIENT_ID and SHOPRENTER_CLIENT_SECRET",
-)
 def test_an_api2_host_with_basic_credentials_is_refused_before_any_request(
     configured: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

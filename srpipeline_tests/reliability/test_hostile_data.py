@@ -159,31 +159,15 @@ def check_customers(engine: Engine, items: list[Any]) -> None:
         transaction.rollback()
 
 
-TAX_RATE_BUG = (
-    "bug: srpipeline/crm/orders.py _product_item computes `(line.tax_rate or 0) / 100`, a float when "
-    "the rate is 0 or missing, and Decimal * float raises TypeError: a 0% VAT line fails its whole page"
-)
-TRUNCATION_BUG = (
-    "bug: srpipeline/crm/upsert.py insert_rows casts each PostgreSQL array to ARRAY(column type), "
-    "e.g. VARCHAR(200)[], and PostgreSQL truncates on that cast: long strings are cut without an error"
-)
-
-
-def hostile_examples(engine: Engine, request: pytest.FixtureRequest, *bugs: str) -> settings:
-    """Deterministic examples (so a known bug fails every run, not some); fewer on PostgreSQL,
-    where each is a round trip. ``bugs``: known bugs that make this test fail on this database."""
-    if bugs:
-        request.applymarker(pytest.mark.xfail(strict=True, reason="; ".join(bugs)))
+def hostile_examples(engine: Engine) -> settings:
+    """Deterministic examples (so a bug fails every run, not some); fewer on PostgreSQL, where each
+    is a round trip."""
     examples = 60 if engine.dialect.name == "sqlite" else 15
     return settings(max_examples=examples, deadline=None, database=None, derandomize=True)
 
 
-def test_hostile_order_pages_load_or_quarantine_and_keep_strings_verbatim(
-    crm_engine: Engine, request: pytest.FixtureRequest
-) -> None:
-    bugs = [TAX_RATE_BUG] + ([TRUNCATION_BUG] if crm_engine.dialect.name == "postgresql" else [])
-
-    @hostile_examples(crm_engine, request, *bugs)
+def test_hostile_order_pages_load_or_quarantine_and_keep_strings_verbatim(crm_engine: Engine) -> None:
+    @hostile_examples(crm_engine)
     @given(orders_pages)
     def check(items: list[Any]) -> None:
         check_orders(crm_engine, items)
@@ -191,12 +175,8 @@ def test_hostile_order_pages_load_or_quarantine_and_keep_strings_verbatim(
     check()
 
 
-def test_hostile_customer_pages_load_or_quarantine_and_keep_strings_verbatim(
-    crm_engine: Engine, request: pytest.FixtureRequest
-) -> None:
-    bugs = [TRUNCATION_BUG] if crm_engine.dialect.name == "postgresql" else []
-
-    @hostile_examples(crm_engine, request, *bugs)
+def test_hostile_customer_pages_load_or_quarantine_and_keep_strings_verbatim(crm_engine: Engine) -> None:
+    @hostile_examples(crm_engine)
     @given(customer_pages)
     def check(items: list[Any]) -> None:
         check_customers(crm_engine, items)
@@ -204,17 +184,14 @@ def test_hostile_customer_pages_load_or_quarantine_and_keep_strings_verbatim(
     check()
 
 
-@pytest.mark.xfail(strict=True, reason=TAX_RATE_BUG)
 def test_an_order_line_at_zero_percent_vat_loads(crm_engine: Engine) -> None:
     order = order_template()
     order["orderProducts"][0]["taxRate"] = "0.0000"
     check_orders(crm_engine, [order])
 
 
-def test_a_long_name_is_stored_whole(crm_engine: Engine, request: pytest.FixtureRequest) -> None:
-    """A 1,000-character first name (the column holds 200) is stored whole or refused, never cut."""
-    if crm_engine.dialect.name == "postgresql":
-        request.applymarker(pytest.mark.xfail(strict=True, reason=TRUNCATION_BUG))
+def test_a_long_name_is_stored_whole(crm_engine: Engine) -> None:
+    """A 1,000-character first name is stored whole (shop text columns are unbounded), never cut."""
     customer = {**CUSTOMER, "firstname": "Árvíztűrő tükörfúrógép 🐍 " * 40}
     check_customers(crm_engine, [customer])
 
