@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import signal
 import sys
 import uuid
 from collections.abc import Callable, Iterator, Sequence
@@ -283,6 +284,8 @@ def serve_ui(host: str, port: int) -> int:
     from srpipeline.defs.launch import start_ui
 
     processes = start_ui(settings.dagster_home(), host=host, port=port)
+    # a plain `kill` ends the webserver and daemon too, like Ctrl-C does
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
         processes.wait_ready()
         print(f"Dagster UI on {processes.url} (Dagster home {settings.dagster_home()}); Ctrl-C stops it.")
