@@ -99,7 +99,7 @@ def test_own_speed_on_sqlite_and_postgresql(tmp_path: Path) -> None:
 
 def test_through_dagster(tmp_path: Path) -> None:
     dagster = run_smoke(tmp_path, "dagster")["dagster"]
-    run = dagster["recent_start"]
+    run = dagster["default_start"]
     assert_loaded_everything(run, dagster["orders"], dagster["customers"])
     assert run["partitions"] >= 1
     assert {"orders", "customers"} <= set(run["streams"])
