@@ -25,19 +25,19 @@ class PartitionedSyncConfig(Config):
 def sync_context(
     context: AssetExecutionContext, shop: ShoprenterResource, crm: CrmDatabaseResource
 ) -> Iterator[SyncContext]:
-    """A SyncContext owned by this run (``context.run_id`` holds the lease); progress goes to the run log.
+    """A SyncContext owned by this run (``context.run.run_id`` holds the lease); progress goes to the run log.
 
     A run launched by the Sync sensor marks the requests it serves as consumed by it, right away.
     """
     served = served_request_ids(context.run.tags)
     if served:
         with crm.get_engine().begin() as conn:
-            consume_sync_requests(conn, served, context.run_id, now=datetime.now(UTC))
+            consume_sync_requests(conn, served, context.run.run_id, now=datetime.now(UTC))
     with shop.build_client() as client:
         yield SyncContext(
             client=client,
             engine=crm.get_engine(),
-            run_id=context.run_id,
+            run_id=context.run.run_id,
             trigger=run_trigger(context.run.tags),
             progress=lambda progress: context.log.info(progress.line()),
             log=context.log,
