@@ -5,17 +5,13 @@ from __future__ import annotations
 import base64
 import json
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import requests
 
 from srpipeline.sandbox import SandboxShop
 from srpipeline_tests.sandbox.conftest import Api
-
-FIXTURES = Path("/work/shared/shoprenter-fixtures")
-if not FIXTURES.exists():  # CI copies shared/ beside the clone
-    FIXTURES = Path(__file__).resolve().parents[3] / "shared" / "shoprenter-fixtures"
+from srpipeline_tests.shoprenter.examples import FIXTURES
 
 
 def fixture(name: str, file: str = "get_id.json") -> dict[str, Any]:

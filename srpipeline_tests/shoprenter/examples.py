@@ -1,4 +1,4 @@
-"""The official example responses (/work/shared/shoprenter-fixtures), loaded by resource and name."""
+"""The official example responses (shared/shoprenter-fixtures beside the repository) by resource."""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-FIXTURES = Path("/work/shared/shoprenter-fixtures")
+#: shared/ lies beside the repository, on a developer's machine and in CI alike.
+FIXTURES = Path(__file__).resolve().parents[3] / "shared" / "shoprenter-fixtures"
 
 
 def load(resource: str, name: str) -> Any:
