@@ -404,7 +404,9 @@ def _dlt(run: dict[str, Any] | None) -> str:
             ),
             "",
             "dlt 1.31 with its `rest_api` source (page-number paging from page 0, `pageCount` as the total, "
-            "Basic auth) and its `sqlalchemy` destination on SQLite, defaults otherwise: it does not pace "
+            "Basic auth) and its `sqlalchemy` destination on SQLite with one load worker (with its default "
+            "parallel load jobs SQLite answers `database is locked` at this size), defaults otherwise: "
+            "it does not pace "
             "itself and retries a 429 with exponential backoff. It reads each list once, so it needs fewer "
             "requests than the floor above (no storno pairing, no statuses, coupons or settings) and loads "
             "less: it cannot tell a storno order, and maps nothing to the CRM model. The srpipeline figures "

@@ -1,6 +1,6 @@
 """The dlt baseline: its ``rest_api`` source (page-number paging, Basic auth) loading orders and
 customers into SQLite through its ``sqlalchemy`` destination, with dlt's defaults otherwise (it
-retries a 429 with exponential backoff; it does not pace itself).
+retries a 429 with exponential backoff; it does not pace itself), except one load worker (SQLite).
 
 It reads the whole orders and customers lists once: no storno pairing (dlt cannot tell a storno
 order), no statuses, coupons or settings, no keys or upserts beyond what its ``replace`` does.
@@ -27,6 +27,9 @@ def dlt_requests(orders: int, customers: int) -> int:
 def run_dlt(spec: dict[str, Any]) -> dict[str, Any]:
     os.environ.setdefault("RUNTIME__DLTHUB_TELEMETRY", "false")
     os.environ.setdefault("RUNTIME__LOG_LEVEL", "ERROR")
+    # SQLite takes one writer at a time: with dlt's default parallel load jobs a 200,000-order load
+    # fails with "database is locked" (seen here), so it loads one job at a time.
+    os.environ.setdefault("LOAD__WORKERS", "1")
     import dlt
     from dlt.sources.rest_api import rest_api_source
 
