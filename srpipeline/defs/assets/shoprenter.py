@@ -18,8 +18,8 @@ from srpipeline.crm.schema import crm_status_mapping
 from srpipeline.defs.assets.sync_context import (
     PartitionedSyncConfig,
     materialized,
-    partition_window,
     sync_context,
+    sync_partition_range,
 )
 from srpipeline.defs.partitions import daily_change_partitions
 from srpipeline.defs.resources import CrmDatabaseResource, ShoprenterResource
@@ -92,9 +92,7 @@ def customers(
     shop: ShoprenterResource,
     crm: CrmDatabaseResource,
 ) -> MaterializeResult:
-    start, end = partition_window(context)
-    with sync_context(context, shop, crm) as ctx:
-        return materialized(sync_customers(ctx, start=start, end=end, full_refresh=config.full_refresh))
+    return sync_partition_range(context, config, shop, crm, sync_customers)
 
 
 @asset(
@@ -113,6 +111,4 @@ def orders(
     shop: ShoprenterResource,
     crm: CrmDatabaseResource,
 ) -> MaterializeResult:
-    start, end = partition_window(context)
-    with sync_context(context, shop, crm) as ctx:
-        return materialized(sync_orders(ctx, start=start, end=end, full_refresh=config.full_refresh))
+    return sync_partition_range(context, config, shop, crm, sync_orders)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 
@@ -44,9 +44,18 @@ def sync_context(
         )
 
 
-def partition_window(context: AssetExecutionContext) -> tuple[datetime | None, datetime]:
-    """The run's partition range as ``(start, end)``; start None when it begins at the first partition."""
-    return partition_range_window(daily_change_partitions, context.partition_key_range)
+def sync_partition_range(
+    context: AssetExecutionContext,
+    config: PartitionedSyncConfig,
+    shop: ShoprenterResource,
+    crm: CrmDatabaseResource,
+    sync: Callable[..., StreamResult],
+) -> MaterializeResult:
+    """Sync a partitioned stream over the run's partition range: one window from the range start
+    (None at the first partition, which is open at the bottom) to its end or now."""
+    start, end = partition_range_window(daily_change_partitions, context.partition_key_range)
+    with sync_context(context, shop, crm) as ctx:
+        return materialized(sync(ctx, start=start, end=end, full_refresh=config.full_refresh))
 
 
 def materialized(result: StreamResult, **asset_key: str) -> MaterializeResult:
