@@ -20,6 +20,7 @@ from srpipeline.crm.schema import crm_contacts
 from srpipeline.crm.state import get_sync_state, save_sync_state
 from srpipeline.shoprenter.paging import ListPage, ReverseCursor, Window
 from srpipeline.shoprenter.parse import link_id, parse_customer, parse_page
+from srpipeline.shoprenter.records import Customer, Parsed
 from srpipeline.sync.context import SyncContext, stream_run
 from srpipeline.sync.report import StreamResult
 from srpipeline.sync.streams import WindowedStream, sync_windows
@@ -44,13 +45,15 @@ def sync_customers(
         cursor = ReverseCursor.from_json(resume) if resume else None
         return ctx.client.iter_reverse(RESOURCE, window=window, resume=cursor)
 
-    def load(conn: Connection, page: ListPage, result: StreamResult) -> None:
+    def parse(page: ListPage) -> Parsed[Customer]:
         tz = ctx.client.shop_timezone()
-        parsed = parse_page(page.items, lambda raw: parse_customer(raw, tz), RESOURCE)
+        return parse_page(page.items, lambda raw: parse_customer(raw, tz), RESOURCE)
+
+    def load(conn: Connection, page: ListPage, parsed: Parsed[Customer], result: StreamResult) -> None:
         ctx.quarantine(STREAM, parsed.bad, result)
         result.counts += load_customers(conn, parsed.records, now=ctx.now())
 
-    stream = WindowedStream(STREAM, read, load, position=lambda page: page.resume.to_json())
+    stream = WindowedStream(STREAM, read, parse, load, position=lambda page: page.resume.to_json())
     with stream_run(ctx, STREAM) as result:
         checked_at = ctx.now()
         first_sync = not _has_customers(ctx)

@@ -18,6 +18,7 @@ from sqlalchemy import Connection
 from srpipeline.crm.orders import load_orders, mark_storno
 from srpipeline.shoprenter.paging import ListPage, Window
 from srpipeline.shoprenter.parse import parse_order, parse_page
+from srpipeline.shoprenter.records import Order, Parsed
 from srpipeline.sync.context import SyncContext, stream_run
 from srpipeline.sync.report import StreamResult
 from srpipeline.sync.streams import WindowedStream, sync_windows
@@ -36,7 +37,6 @@ def sync_orders(
     full_refresh: bool = False,
 ) -> StreamResult:
     """Sync the orders changed in ``[start, end)`` (None: from the beginning / up to now)."""
-    tz = None
 
     def read(window: Window, resume: dict[str, Any] | None) -> Iterator[ListPage]:
         start_at = int(resume["inner_id_min"]) if resume else 0
@@ -48,10 +48,11 @@ def sync_orders(
             companion={"excludeStorno": 1},
         )
 
-    def load(conn: Connection, page: ListPage, result: StreamResult) -> None:
-        nonlocal tz
-        tz = tz or ctx.client.shop_timezone()
-        parsed = parse_page(page.items, lambda raw: parse_order(raw, tz), RESOURCE)
+    def parse(page: ListPage) -> Parsed[Order]:
+        tz = ctx.client.shop_timezone()
+        return parse_page(page.items, lambda raw: parse_order(raw, tz), RESOURCE)
+
+    def load(conn: Connection, page: ListPage, parsed: Parsed[Order], result: StreamResult) -> None:
         ctx.quarantine(STREAM, parsed.bad, result)
         result.counts += load_orders(conn, parsed.records, now=ctx.now())
         kept = page.companion_ids or frozenset()
@@ -61,7 +62,7 @@ def sync_orders(
         mark_storno(conn, alive, is_storno=False)
 
     stream = WindowedStream(
-        STREAM, read, load, position=lambda page: {"inner_id_min": page.next_inner_id_min}
+        STREAM, read, parse, load, position=lambda page: {"inner_id_min": page.next_inner_id_min}
     )
     with stream_run(ctx, STREAM) as result:
         sync_windows(ctx, stream, result, start=start, end=end, full_refresh=full_refresh)

@@ -11,28 +11,33 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Engine
 
 from srpipeline.crm.state import SyncState, get_sync_state, save_sync_state
 from srpipeline.shoprenter.paging import ListPage, Window
+from srpipeline.shoprenter.records import Parsed
 from srpipeline.sync.context import SyncContext
 from srpipeline.sync.report import ProgressMeter, StreamResult
 from srpipeline.sync.windows import SyncWindow, completed_until, next_window
 
+T = TypeVar("T")
 #: Reads the pages of ``window`` from ``resume`` (a checkpoint's position, None = from the start).
 PageReader = Callable[[Window, dict[str, Any] | None], Iterator[ListPage]]
-#: Loads one page in the caller's transaction and adds to the result.
-PageLoader = Callable[[Connection, ListPage, StreamResult], None]
+#: Turns a page's raw items into records (and quarantined ones).
+PageParser = Callable[[ListPage], Parsed[Any]]
+#: Loads one parsed page in the caller's transaction and adds to the result.
+PageLoader = Callable[[Connection, ListPage, Parsed[Any], StreamResult], None]
 
 
 @dataclass(frozen=True)
 class WindowedStream:
-    """How one windowed stream reads and loads; ``position`` turns a page into its resume point."""
+    """How one windowed stream reads, parses and loads; ``position`` turns a page into its resume point."""
 
     name: str
     read: PageReader
+    parse: PageParser
     load: PageLoader
     position: Callable[[ListPage], dict[str, Any]]
 
@@ -84,11 +89,11 @@ def _read_window(
     result.window_hi = window.hi
     meter = ProgressMeter(stream.name, ctx.progress)
     before = ctx.client.stats.requests
-    pages = stream.read(Window(window.lo, window.hi), resume)
-    for page in read_ahead(pages) if ctx.read_ahead else pages:
+    parsed_pages = ((page, stream.parse(page)) for page in stream.read(Window(window.lo, window.hi), resume))
+    for page, parsed in read_ahead(parsed_pages) if ctx.read_ahead else parsed_pages:
         with ctx.engine.begin() as conn:
             ctx.fence(conn)
-            stream.load(conn, page, result)
+            stream.load(conn, page, parsed, result)
             if page.last:
                 synced_until = completed_until(window, synced_until)
                 checkpoint = None
@@ -102,20 +107,18 @@ def _read_window(
     return synced_until
 
 
-def read_ahead(pages: Iterator[ListPage]) -> Iterator[ListPage]:
-    """Fetch the next page in a thread while the caller loads this one.
+def read_ahead(items: Iterator[T]) -> Iterator[T]:
+    """Fetch and parse the next page in a thread while the caller loads this one.
 
     Used only when the shop is not throttled: at the shop's rate limit the wait for the next request
     slot is longer than a page's load, so reading ahead would gain nothing and a crash would cost one
     more page of requests.
     """
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="read-ahead") as pool:
-        upcoming = pool.submit(next, pages, None)
-        while (page := upcoming.result()) is not None:
-            upcoming = pool.submit(next, pages, None) if not page.last else None
-            yield page
-            if upcoming is None:
-                return
+        upcoming = pool.submit(next, items, None)
+        while (item := upcoming.result()) is not None:
+            upcoming = pool.submit(next, items, None)
+            yield item
 
 
 def first_incomplete_day(engine: Engine, stream: str, tz: tzinfo) -> date | None:
