@@ -32,7 +32,7 @@ def draw(path: Path, limit: dict[str, Any], naive: dict[str, Any] | None, dlt: d
         return round(share * n), max(1, round(n / 4))
 
     floor = [fewest_requests(*counts(n)) / rate for n in SIZES]
-    fig, ax = plt.subplots(figsize=(9, 5.5), dpi=110)
+    fig, ax = plt.subplots(figsize=(10, 5.5), dpi=110)
     ax.fill_between(SIZES, floor, 1e-1, color="0.92", label="too fast to read the CRM's data at this rate")
     ax.plot(
         SIZES,
@@ -48,6 +48,7 @@ def draw(path: Path, limit: dict[str, Any], naive: dict[str, Any] | None, dlt: d
             [f / limit["efficiency"] for f in floor],
             limit["shop"]["orders"],
             limit["wall_s"],
+            (-46, 6),
         )
     ]
     if naive is not None:
@@ -59,6 +60,7 @@ def draw(path: Path, limit: dict[str, Any], naive: dict[str, Any] | None, dlt: d
                 [naive_requests(*counts(n)) * per for n in SIZES],
                 naive["shop"]["orders"],
                 naive["wall_s"],
+                (6, -14),
             )
         )
     if dlt is not None:
@@ -70,16 +72,17 @@ def draw(path: Path, limit: dict[str, Any], naive: dict[str, Any] | None, dlt: d
                 [dlt_requests(*counts(n)) * at["seconds_per_request"] for n in SIZES],
                 at["shop"]["orders"],
                 at["wall_s"],
+                (6, -14),
             )
         )
-    for label, colour, ys, measured_n, measured_s in lines:
+    for label, colour, ys, measured_n, measured_s, offset in lines:
         ax.plot(SIZES, ys, ls="--", color=colour, lw=1.6, label=f"{label} (extrapolated)")
         ax.plot([measured_n], [measured_s], "o", color=colour, ms=8, label=f"{label}: measured")
         ax.annotate(
             _duration(measured_s),
             (measured_n, measured_s),
             textcoords="offset points",
-            xytext=(6, -14),
+            xytext=offset,
             color=colour,
             fontsize=8,
         )
@@ -95,11 +98,10 @@ def draw(path: Path, limit: dict[str, Any], naive: dict[str, Any] | None, dlt: d
         [1, 60, 600, 3600, 86_400, 7 * 86_400], ["1 s", "1 min", "10 min", "1 h", "1 day", "1 week"]
     )
     ax.set_title(f"First sync at the shop's limit of {rate:g} requests/s")
-    ax.legend(fontsize=8, loc="lower right")
+    ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=2)
     ax.grid(True, which="major", color="0.9")
-    fig.tight_layout()
     path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path)
+    fig.savefig(path, bbox_inches="tight")
     plt.close(fig)
     return path
 
