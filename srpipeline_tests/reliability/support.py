@@ -1,5 +1,5 @@
-"""What the reliability scenarios share: a fault-tolerant client config, shop changes for an
-incremental sync, and the "nothing doubled" check on the CRM's natural keys."""
+"""What the reliability scenarios share: shop changes for an incremental sync, and the "nothing
+doubled" check on the CRM's natural keys (the fast-retry client is srpipeline_tests.sandbox_clients)."""
 
 from __future__ import annotations
 
@@ -7,23 +7,6 @@ from sqlalchemy import Engine, func, select
 
 from srpipeline.crm.schema import crm_contacts, crm_order_items, crm_orders
 from srpipeline.sandbox import SandboxShop
-from srpipeline.shoprenter.client import ShoprenterClient
-from srpipeline.shoprenter.config import ShopConfig
-
-#: Short backoffs and timeouts so a scenario's retries cost milliseconds, not minutes.
-FAST_RETRIES: dict[str, object] = {"backoff_base": 0.01, "backoff_cap": 0.5, "timeout": (2.0, 5.0)}
-
-
-def client_for(shop: SandboxShop, **overrides: object) -> ShoprenterClient:
-    """A Basic-auth client of ``shop``, unthrottled, with fast retries (``overrides`` win)."""
-    config = ShopConfig(
-        api_url=shop.classic_url,
-        username=shop.username,
-        password=shop.password,
-        rate=0,
-        **{**FAST_RETRIES, **overrides},  # type: ignore[arg-type]
-    )
-    return ShoprenterClient(config)
 
 
 def change_the_shop(shop: SandboxShop, new_orders: int = 40) -> None:

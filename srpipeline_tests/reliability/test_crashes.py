@@ -26,7 +26,8 @@ from srpipeline.shoprenter.errors import ShoprenterError
 from srpipeline.sync import SyncBusyError, SyncContext, sync_everything
 from srpipeline.sync.context import LEASE_TTL
 from srpipeline_tests.crm_equality import assert_crm_equals_shop
-from srpipeline_tests.reliability.support import change_the_shop, client_for, doubled_keys
+from srpipeline_tests.reliability.support import change_the_shop, doubled_keys
+from srpipeline_tests.sandbox_clients import client_for
 from srpipeline_tests.sync.test_crash_resume import PAGE_REQUESTS, run_to_end, sync_process
 
 KILLS_PER_SYNC = 10

@@ -28,7 +28,8 @@ from srpipeline.shoprenter.client import ShoprenterClient
 from srpipeline.shoprenter.config import ShopConfig
 from srpipeline.sync import SyncContext, sync_everything
 from srpipeline_tests.crm_equality import assert_crm_equals_shop
-from srpipeline_tests.reliability.support import FAST_RETRIES, change_the_shop, client_for, doubled_keys
+from srpipeline_tests.reliability.support import change_the_shop, doubled_keys
+from srpipeline_tests.sandbox_clients import FAST_RETRIES, client_for
 
 SHOP_NOW = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
 STORM_SECONDS = float(os.environ.get("SRPIPELINE_STORM_SECONDS", "3"))

@@ -10,23 +10,10 @@ import pytest
 from sqlalchemy import Engine
 
 from srpipeline.sandbox import SandboxShop, ShopClock
-from srpipeline.shoprenter.client import ShoprenterClient
-from srpipeline.shoprenter.config import ShopConfig
 from srpipeline.sync import SyncContext
+from srpipeline_tests.sandbox_clients import client_for
 
 SHOP_NOW = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
-
-
-def client_for(shop: SandboxShop, **overrides: object) -> ShoprenterClient:
-    config = ShopConfig(
-        api_url=shop.classic_url,
-        username=shop.username,
-        password=shop.password,
-        rate=0,
-        backoff_base=0.01,
-        **overrides,  # type: ignore[arg-type]
-    )
-    return ShoprenterClient(config)
 
 
 @pytest.fixture
