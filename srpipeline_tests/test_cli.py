@@ -15,18 +15,13 @@ from srpipeline.crm.lease import acquire
 from srpipeline.crm.schema import crm_orders, crm_shop_connection, crm_sync_requests
 from srpipeline.sandbox import SandboxShop
 from srpipeline_tests.crm_equality import assert_crm_equals_shop
+from srpipeline_tests.sandbox_clients import point_cli_at
 
 
 @pytest.fixture
 def env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, sandbox_shop: SandboxShop) -> Path:
     """The CLI's environment pointing at the small sandbox shop and a SQLite CRM under tmp_path."""
-    for key in ("SHOPRENTER_CLIENT_ID", "SHOPRENTER_CLIENT_SECRET", "CRM_DATABASE_URL"):
-        monkeypatch.delenv(key, raising=False)
-    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "home"))
-    monkeypatch.setenv("SHOPRENTER_API_URL", sandbox_shop.classic_url)
-    monkeypatch.setenv("SHOPRENTER_USERNAME", sandbox_shop.username)
-    monkeypatch.setenv("SHOPRENTER_PASSWORD", sandbox_shop.password)
-    monkeypatch.setenv("SHOPRENTER_RATE", "0")
+    point_cli_at(monkeypatch, sandbox_shop, tmp_path / "home")
     return tmp_path / "home" / "crm.sqlite"
 
 

@@ -16,6 +16,7 @@ from srpipeline.cli import main
 from srpipeline.crm.engine import make_engine, sqlite_url
 from srpipeline.crm.schema import crm_shop_connection, crm_sync_log, metadata
 from srpipeline.sandbox import SandboxShop
+from srpipeline_tests.sandbox_clients import point_cli_at
 
 CRM = "crm.sqlite"
 
@@ -23,14 +24,8 @@ CRM = "crm.sqlite"
 @pytest.fixture
 def configured(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, sandbox_shop: SandboxShop) -> Path:
     """A working configuration, synced once; returns the CRM file."""
-    for key in ("SHOPRENTER_CLIENT_ID", "SHOPRENTER_CLIENT_SECRET", "SHOPRENTER_TOKEN_URL"):
-        monkeypatch.delenv(key, raising=False)
-    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path))
+    point_cli_at(monkeypatch, sandbox_shop, tmp_path)
     monkeypatch.setenv("CRM_DATABASE_URL", sqlite_url(tmp_path / CRM))
-    monkeypatch.setenv("SHOPRENTER_API_URL", sandbox_shop.classic_url)
-    monkeypatch.setenv("SHOPRENTER_USERNAME", sandbox_shop.username)
-    monkeypatch.setenv("SHOPRENTER_PASSWORD", sandbox_shop.password)
-    monkeypatch.setenv("SHOPRENTER_RATE", "0")
     assert main(["sync", "--now"]) == 0
     return tmp_path / CRM
 
@@ -100,12 +95,7 @@ def test_the_api2_address_with_basic_credentials_is_rejected_in_one_line(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     """API2 takes only OAuth2 Bearer tokens: the sandbox's /api answers 401 to Basic."""
-    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path))
-    monkeypatch.setenv("SHOPRENTER_API_URL", sandbox_shop.api2_url)
-    monkeypatch.setenv("SHOPRENTER_USERNAME", sandbox_shop.username)
-    monkeypatch.setenv("SHOPRENTER_PASSWORD", sandbox_shop.password)
-    for key in ("SHOPRENTER_CLIENT_ID", "SHOPRENTER_CLIENT_SECRET", "CRM_DATABASE_URL"):
-        monkeypatch.delenv(key, raising=False)
+    point_cli_at(monkeypatch, sandbox_shop, tmp_path, api_url=sandbox_shop.api2_url)
     assert "credentials rejected (401)" in fails_in_one_line(capsys)
     assert table_rows(tmp_path / CRM)["crm_orders"] == 0
 
@@ -116,13 +106,7 @@ def test_a_first_sync_against_a_mistyped_url_does_not_bind_the_crm(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path))
-    monkeypatch.setenv("SHOPRENTER_USERNAME", sandbox_shop.username)
-    monkeypatch.setenv("SHOPRENTER_PASSWORD", sandbox_shop.password)
-    monkeypatch.setenv("SHOPRENTER_RATE", "0")
-    for key in ("SHOPRENTER_CLIENT_ID", "SHOPRENTER_CLIENT_SECRET", "CRM_DATABASE_URL"):
-        monkeypatch.delenv(key, raising=False)
-    monkeypatch.setenv("SHOPRENTER_API_URL", f"{sandbox_shop.classic_url}/typo")
+    point_cli_at(monkeypatch, sandbox_shop, tmp_path, api_url=f"{sandbox_shop.classic_url}/typo")
     assert "check SHOPRENTER_API_URL" in fails_in_one_line(capsys)
     engine = make_engine(sqlite_url(tmp_path / CRM))
     with engine.connect() as conn:
