@@ -14,7 +14,7 @@ import random
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import urlsplit
@@ -117,19 +117,30 @@ class _Retryable(Exception):
         self.unreachable = unreachable
 
 
-_THROTTLES: dict[tuple[str, str, float], Throttle] = {}
-_THROTTLES_LOCK = threading.Lock()
+@dataclass
+class _ShopShare:
+    """What clients of one shop and credentials share: the throttle and the cached shop facts."""
+
+    throttle: Throttle
+    tz: ZoneInfo | None = None
+    languages: list[str] | None = None
+    lock: threading.Lock = field(default_factory=threading.Lock)  # guards tz and languages
 
 
-def _process_throttle(config: ShopConfig, make: Callable[[], Throttle]) -> Throttle:
-    """The shop limits requests per shop and credentials, so every client of this process for the
-    same shop and credentials shares one throttle: a new client (one per Dagster asset, say) cannot
-    burst past the requests the previous one sent in the last second."""
+_SHARES: dict[tuple[str, str, float], _ShopShare] = {}
+_SHARES_LOCK = threading.Lock()
+
+
+def _process_share(config: ShopConfig, make_throttle: Callable[[], Throttle]) -> _ShopShare:
+    """The shop limits requests per shop and credentials, so every real-time client of this process
+    for the same shop and credentials shares one throttle: a new client (one per Dagster asset, say)
+    cannot burst past what the previous one sent in the last second, nor read the time zone and the
+    languages again."""
     key = (config.normalized_url, config.username or config.client_id or "", config.rate)
-    with _THROTTLES_LOCK:
-        if key not in _THROTTLES:
-            _THROTTLES[key] = make()
-        return _THROTTLES[key]
+    with _SHARES_LOCK:
+        if key not in _SHARES:
+            _SHARES[key] = _ShopShare(make_throttle())
+        return _SHARES[key]
 
 
 class ShoprenterClient:
@@ -167,15 +178,13 @@ class ShoprenterClient:
             )
 
         real_time = clock is time.monotonic and sleep is time.sleep
-        self._throttle = _process_throttle(config, make_throttle) if real_time else make_throttle()
+        self._share = _process_share(config, make_throttle) if real_time else _ShopShare(make_throttle())
+        self._throttle = self._share.throttle
         if config.auth_mode == "basic":
             assert config.username is not None and config.password is not None
             self._auth: BasicAuth | BearerAuth = BasicAuth(config.username, config.password)
         else:
             self._auth = BearerAuth(self._fetch_token, clock)
-        self._tz: ZoneInfo | None = None
-        self._languages: list[str] | None = None
-        self._tz_lock = threading.Lock()  # guards the cached shop facts: time zone, languages
 
     def __repr__(self) -> str:
         return f"ShoprenterClient({self._base!r}, auth={self.config.auth_mode})"
@@ -489,15 +498,16 @@ class ShoprenterClient:
 
     def shop_timezone(self) -> ZoneInfo:
         """The shop's ``config_timezone`` (cached); Europe/Budapest when the shop does not say."""
-        with self._tz_lock:
-            if self._tz is None:
+        share = self._share
+        with share.lock:
+            if share.tz is None:
                 name = self.setting("config_timezone") or DEFAULT_TIMEZONE
                 try:
-                    self._tz = ZoneInfo(name)
+                    share.tz = ZoneInfo(name)
                 except (ZoneInfoNotFoundError, ValueError):
                     self._log.warning("Shoprenter time zone %r is unknown; using %s", name, DEFAULT_TIMEZONE)
-                    self._tz = ZoneInfo(DEFAULT_TIMEZONE)
-            return self._tz
+                    share.tz = ZoneInfo(DEFAULT_TIMEZONE)
+            return share.tz
 
     def languages(self) -> Parsed[Language]:
         return parse.parse_page(self.read_all("languages"), parse.parse_language, "languages")
@@ -508,14 +518,15 @@ class ShoprenterClient:
     def _language_order(self) -> list[str]:
         """Language ids, the shop's default first: the language whose code is the ``config_language``
         setting, else the lowest sort order (see parse.default_language); then by sort order.
-        Cached for the client's life, like the time zone: a shop's languages change rarely."""
-        with self._tz_lock:
-            if self._languages is None:
+        Cached like the time zone (see _process_share): a shop's languages change rarely."""
+        share = self._share
+        with share.lock:
+            if share.languages is None:
                 languages = self.languages().records
                 default = parse.default_language(languages, self.setting("config_language"))
                 ranked = sorted(languages, key=lambda x: (x is not default, x.sort_order or 0, x.inner_id))
-                self._languages = [language.sr_id for language in ranked]
-            return self._languages
+                share.languages = [language.sr_id for language in ranked]
+            return share.languages
 
     def order_statuses(self) -> Parsed[OrderStatus]:
         """Every order status, named by its description in the shop's default language."""
