@@ -32,6 +32,14 @@ from srpipeline.sync import SyncBusyError, SyncContext, sync_everything
 from srpipeline.sync.report import Progress
 from srpipeline.sync.status import stream_statuses
 
+DEMO_ORDERS = 5000
+SANDBOX_VARIABLES = ("SHOPRENTER_API_URL", "SHOPRENTER_USERNAME", "SHOPRENTER_PASSWORD")
+
+
+class CrmUnavailable(RuntimeError):
+    """The CRM database cannot be opened."""
+
+
 #: Errors that end a command with their own one-line message (they carry no secrets).
 EXPECTED_ERRORS = (
     ShoprenterError,
@@ -40,12 +48,8 @@ EXPECTED_ERRORS = (
     LeaseLostError,
     UnknownCrmStatusError,
     MappingFileError,
+    CrmUnavailable,
 )
-DEMO_ORDERS = 5000
-
-
-class CrmUnavailable(RuntimeError):
-    """The CRM database cannot be opened."""
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -58,8 +62,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return args.handler(args)
     except EXPECTED_ERRORS as exc:
-        return fail(str(exc))
-    except CrmUnavailable as exc:
         return fail(str(exc))
     except KeyboardInterrupt:
         return fail("interrupted; a sync resumes from its last committed page next time", code=130)
@@ -164,9 +166,6 @@ def sandbox_environment(orders: int, rate: float) -> Iterator[None]:
                     os.environ.pop(key, None)
                 else:
                     os.environ[key] = value
-
-
-SANDBOX_VARIABLES = ("SHOPRENTER_API_URL", "SHOPRENTER_USERNAME", "SHOPRENTER_PASSWORD")
 
 
 # --- commands ------------------------------------------------------------------------------------
