@@ -16,13 +16,15 @@ import os
 import sys
 import tempfile
 import time
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
 from benchmarks import chart, report
-from benchmarks.harness import PG_SERVER_URL, Settings, say
+from benchmarks.harness import Settings, say
 from benchmarks.record import RESULTS_DIR, append_run, latest, load_average
 from benchmarks.scenarios import SCENARIOS
+from srpipeline_tests.throwaway_postgres import postgres_server
 
 DEFAULT_REPORT = Path(__file__).with_name("RESULTS.md")
 
@@ -33,7 +35,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--smoke", action="store_true", help="tiny sizes: checks the harness, not speed")
     parser.add_argument("--orders", type=int, help="orders in every scenario's shop (customers: a quarter)")
     parser.add_argument("--results-dir", type=Path, help="default: benchmarks/results (smoke: a temp folder)")
-    parser.add_argument("--pg-url", default=PG_SERVER_URL, help="PostgreSQL server for scenario 3")
+    parser.add_argument(
+        "--pg-url", help="PostgreSQL server of scenario 3 (default: CRM_TEST_POSTGRES_URL, else throwaway)"
+    )
     return parser
 
 
@@ -55,8 +59,9 @@ def main(argv: list[str]) -> int:
         return stored["figures"] if stored else None
 
     began = time.monotonic()
-    with tempfile.TemporaryDirectory(prefix="srp-bench-") as work:
-        settings = Settings(work_dir=Path(work), smoke=args.smoke, orders=args.orders, pg_url=args.pg_url)
+    with tempfile.TemporaryDirectory(prefix="srp-bench-") as work, ExitStack() as stack:
+        pg_url = args.pg_url or stack.enter_context(postgres_server(durable=True))
+        settings = Settings(work_dir=Path(work), smoke=args.smoke, orders=args.orders, pg_url=pg_url)
         for name in args.scenario or list(SCENARIOS):
             say(f"== {name}: {SCENARIOS[name].__doc__.splitlines()[0]}")
             started, load_before = time.monotonic(), load_average()

@@ -19,10 +19,10 @@ import json
 import os
 import platform
 import random
-import secrets
 import sqlite3
 import tempfile
 import time
+from contextlib import ExitStack
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -30,13 +30,13 @@ from pathlib import Path
 import psycopg
 import sqlalchemy
 from sqlalchemy import create_engine, func, select, text
-from sqlalchemy.engine import make_url
 
 from srpipeline.crm.engine import open_crm, sqlite_url
 from srpipeline.crm.orders import load_orders
 from srpipeline.crm.schema import crm_order_items, crm_orders
 from srpipeline.crm.snapshots import load_statuses
 from srpipeline.shoprenter.records import Order, OrderCoupon, OrderLine, OrderStatus, OrderTotal
+from srpipeline_tests.throwaway_postgres import fresh_database, postgres_server
 
 PAGE = 200
 TARGETS = {"sqlite": 3000.0, "postgresql": 1500.0}
@@ -200,28 +200,22 @@ def _read(path: str) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--orders", type=int, default=50_000)
-    parser.add_argument("--pg-url", default="postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+    parser.add_argument("--pg-url", help="PostgreSQL server (default: CRM_TEST_POSTGRES_URL, else throwaway)")
     args = parser.parse_args()
     orders = generate(args.orders)
-    results: dict[str, object] = {
-        "orders": len(orders),
-        "lines": sum(len(o.lines) for o in orders),
-        "page": PAGE,
-        "machine": machine_facts(args.pg_url),
-        "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
-    }
-    with tempfile.TemporaryDirectory() as tmp:
-        results["sqlite"] = run(sqlite_url(Path(tmp) / "crm.sqlite"), orders)
-    name = f"srp_bench_{secrets.token_hex(4)}"
-    server = create_engine(args.pg_url, isolation_level="AUTOCOMMIT")
-    with server.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        results["postgresql"] = run(make_url(args.pg_url).set(database=name).render_as_string(False), orders)
-    finally:
-        with server.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        server.dispose()
+    with ExitStack() as stack:
+        pg_url = args.pg_url or stack.enter_context(postgres_server(durable=True))
+        results: dict[str, object] = {
+            "orders": len(orders),
+            "lines": sum(len(o.lines) for o in orders),
+            "page": PAGE,
+            "machine": machine_facts(pg_url),
+            "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        }
+        with tempfile.TemporaryDirectory() as tmp:
+            results["sqlite"] = run(sqlite_url(Path(tmp) / "crm.sqlite"), orders)
+        with fresh_database(pg_url, prefix="srp_bench") as database_url:
+            results["postgresql"] = run(database_url, orders)
     for dialect, target in TARGETS.items():
         figures = results[dialect]
         assert isinstance(figures, dict)

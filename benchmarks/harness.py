@@ -1,25 +1,18 @@
 """What every scenario shares: the sizes it runs at, a measured run of one contender against a shop
-process, a fresh PostgreSQL database, and printing.
+process, and printing.
 """
 
 from __future__ import annotations
 
 import secrets
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
-
 from benchmarks.child import run_in_child
 from benchmarks.floor import efficiency, fewest_requests
 from benchmarks.shop_process import ShopProcess
-
-PG_SERVER_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 
 
 @dataclass(frozen=True)
@@ -29,7 +22,7 @@ class Settings:
     work_dir: Path
     smoke: bool = False
     orders: int | None = None  # overrides every scenario's order count (customers: a quarter of it)
-    pg_url: str = PG_SERVER_URL
+    pg_url: str = ""  # the PostgreSQL server of scenario 3
 
     def sized(self, full: int, smoke: int) -> int:
         return self.orders if self.orders is not None else (smoke if self.smoke else full)
@@ -86,21 +79,6 @@ def with_floor(figures: dict[str, Any], orders: int, customers: int, rate: float
         efficiency=round(efficiency(fewest, rate, figures["wall_s"]), 3),
     )
     return figures
-
-
-@contextmanager
-def fresh_postgres(server_url: str) -> Iterator[str]:
-    """A new empty database on ``server_url``, dropped afterwards; yields its URL."""
-    name = f"srp_bench_{secrets.token_hex(4)}"
-    server = create_engine(server_url, isolation_level="AUTOCOMMIT")
-    with server.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(server_url).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with server.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        server.dispose()
 
 
 def say(line: str) -> None:

@@ -17,7 +17,6 @@ from benchmarks.contenders.naive import naive_requests
 from benchmarks.harness import (
     Settings,
     customers_for,
-    fresh_postgres,
     measure,
     ratio,
     run_line,
@@ -29,6 +28,7 @@ from benchmarks.harness import (
 from benchmarks.shop_process import ShopProcess, ShopSpec
 from srpipeline.crm.engine import sqlite_url
 from srpipeline.crm.schema import crm_orders, sr_order_statuses
+from srpipeline_tests.throwaway_postgres import fresh_database
 
 Previous = Callable[[str], dict[str, Any] | None]
 TARGET_ORDERS_PER_S = {"sqlite": 3000.0, "postgresql": 1500.0}
@@ -154,7 +154,7 @@ def own_speed(settings: Settings, previous: Previous) -> dict[str, Any]:
         orders, customers = shop_counts(shop)
         figures.update(_shop_figures(spec, orders, customers))
         figures["sqlite"] = measure(shop, "srpipeline", _engine_spec(settings, shop, 0, "own-sqlite"))
-        with fresh_postgres(settings.pg_url) as pg_url:
+        with fresh_database(settings.pg_url, prefix="srp_bench") as pg_url:
             pg_spec = {**_engine_spec(settings, shop, 0, "own-pg"), "db_url": pg_url}
             figures["postgresql"] = measure(shop, "srpipeline", pg_spec)
     for dialect in ("sqlite", "postgresql"):

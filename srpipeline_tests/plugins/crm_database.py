@@ -1,43 +1,36 @@
 """CRM database fixtures: every test that takes ``crm_engine`` or ``crm_url`` runs on a SQLite file
-and on a fresh PostgreSQL database. A PostgreSQL that cannot be reached fails the test, never skips.
+and on a fresh PostgreSQL database. A PostgreSQL that cannot be had fails the test, never skips.
 
-PostgreSQL server: ``SRPIPELINE_TEST_PG_URL`` (default ``postgresql+psycopg://postgres@127.0.0.1:5432/postgres``).
+The PostgreSQL server is the one ``CRM_TEST_POSTGRES_URL`` names, else a throwaway server that each
+test process starts once and removes at its end (srpipeline_tests/throwaway_postgres.py).
 """
 
 from __future__ import annotations
 
-import os
-import secrets
 from collections.abc import Iterator
+from contextlib import AbstractContextManager, ExitStack
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, create_engine, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import Engine
 
 from srpipeline.crm.engine import open_crm, sqlite_url
-
-PG_SERVER_URL = os.environ.get(
-    "SRPIPELINE_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
-)
+from srpipeline_tests.throwaway_postgres import PostgresUnavailable, fresh_database, postgres_server
 
 
-def _postgres_database() -> Iterator[str]:
-    """A fresh empty database ``srp_<random>`` on the test server; dropped afterwards."""
-    name = f"srp_{secrets.token_hex(6)}"
-    server = create_engine(PG_SERVER_URL, isolation_level="AUTOCOMMIT")
+def _enter_or_fail(stack: ExitStack, manager: AbstractContextManager[str]) -> str:
+    """Enter ``manager``; a PostgreSQL that cannot be had fails the test with its one-line reason."""
     try:
-        with server.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-    except Exception as exc:  # the server is part of the test setup: failing to reach it is a failure
-        server.dispose()
-        pytest.fail(f"PostgreSQL for the CRM tests is not reachable at {PG_SERVER_URL}: {exc}", pytrace=False)
-    try:
-        yield make_url(PG_SERVER_URL).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with server.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        server.dispose()
+        return stack.enter_context(manager)
+    except PostgresUnavailable as exc:
+        pytest.fail(str(exc), pytrace=False)
+
+
+@pytest.fixture(scope="session")
+def postgres_server_url() -> Iterator[str]:
+    """The URL of the PostgreSQL server the CRM tests create their databases on."""
+    with ExitStack() as stack:
+        yield _enter_or_fail(stack, postgres_server())
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -45,8 +38,9 @@ def crm_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """The URL of an empty CRM database (not upgraded yet), of each kind."""
     if request.param == "sqlite":
         yield sqlite_url(tmp_path / "crm.sqlite")
-    else:
-        yield from _postgres_database()
+        return
+    with ExitStack() as stack:
+        yield _enter_or_fail(stack, fresh_database(request.getfixturevalue("postgres_server_url")))
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""Hostile records shaped like the official examples (/work/shared/shoprenter-fixtures): fields
+"""Hostile records shaped like the official examples (srpipeline_tests/fixtures/shoprenter): fields
 missing, ``{}``, nulls, garbage numbers and dates, huge and unicode strings, SQL quotes, items that
 are not objects. Through the parser and the loaders on SQLite and PostgreSQL: nothing crashes,
 every record is either loaded or quarantined by id, and loaded strings read back verbatim.

@@ -1,4 +1,8 @@
-"""The official example responses (shared/shoprenter-fixtures beside the repository) by resource."""
+"""The official Shoprenter example responses (srpipeline_tests/fixtures/shoprenter/) by resource.
+
+They are the API documentation's published examples, kept unchanged: each resource folder holds
+``data.json`` (the documented fields) and ``response/json/*.json`` (example answers).
+"""
 
 from __future__ import annotations
 
@@ -6,8 +10,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-#: shared/ lies beside the repository, on a developer's machine and in CI alike.
-FIXTURES = Path(__file__).resolve().parents[3] / "shared" / "shoprenter-fixtures"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "shoprenter"
 
 
 def load(resource: str, name: str) -> Any:
