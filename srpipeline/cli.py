@@ -25,6 +25,7 @@ from srpipeline.crm.engine import open_crm
 from srpipeline.crm.guard import ShopMismatchError, disconnect, record_connection_test
 from srpipeline.crm.lease import LeaseLostError, lease_holder
 from srpipeline.crm.mapping import MappingFileError, UnknownCrmStatusError, add_new_statuses, read_mapping
+from srpipeline.sandbox.demo import DEFAULT_ORDERS, DemoShopError, start_demo_shop
 from srpipeline.shoprenter.client import ShoprenterClient
 from srpipeline.shoprenter.config import ShopConfig
 from srpipeline.shoprenter.errors import ShoprenterError
@@ -32,7 +33,6 @@ from srpipeline.sync import SyncBusyError, SyncContext, sync_everything
 from srpipeline.sync.report import Progress
 from srpipeline.sync.status import stream_statuses
 
-DEMO_ORDERS = 5000
 SANDBOX_VARIABLES = ("SHOPRENTER_API_URL", "SHOPRENTER_USERNAME", "SHOPRENTER_PASSWORD")
 
 
@@ -49,6 +49,7 @@ EXPECTED_ERRORS = (
     UnknownCrmStatusError,
     MappingFileError,
     CrmUnavailable,
+    DemoShopError,
 )
 
 
@@ -109,7 +110,7 @@ def build_parser() -> argparse.ArgumentParser:
     ui.add_argument("--port", type=int, default=3000)
 
     demo = command("demo", cmd_demo, "sandbox shop + first sync through Dagster into a SQLite CRM")
-    demo.add_argument("--orders", type=int, default=DEMO_ORDERS)
+    demo.add_argument("--orders", type=int, help=f"orders in a new demo shop (default {DEFAULT_ORDERS})")
 
     crm = command("crm", cmd_crm_upgrade, "CRM database maintenance")
     crm.add_argument("action", choices=["upgrade"], help="upgrade: create or migrate the schema")
@@ -119,8 +120,9 @@ def build_parser() -> argparse.ArgumentParser:
 # --- shared pieces -------------------------------------------------------------------------------
 
 
-def shop_client() -> ShoprenterClient:
-    return ShoprenterClient(ShopConfig.from_env(os.environ))
+def shop_client(*, connection_test: bool = False) -> ShoprenterClient:
+    config = ShopConfig.from_env(os.environ)
+    return ShoprenterClient(config.for_connection_test() if connection_test else config)
 
 
 def crm_engine() -> Engine:
@@ -146,12 +148,9 @@ def print_progress(progress: Progress) -> None:
 
 
 @contextmanager
-def sandbox_environment(orders: int, rate: float) -> Iterator[None]:
-    """A sandbox shop for this process, with SHOPRENTER_* pointing at it while the block runs."""
-    from srpipeline.sandbox import SandboxShop
-
-    shop = SandboxShop.generate(orders=orders, customers=max(orders // 4, 10), seed=1, rate=rate)
-    with shop.start():
+def sandbox_environment(orders: int | None = None) -> Iterator[None]:
+    """The Dagster home's demo shop, with SHOPRENTER_* pointing at it while the block runs."""
+    with start_demo_shop(settings.dagster_home(), orders, rate=3.0) as shop:
         saved = {key: os.environ.get(key) for key in SANDBOX_VARIABLES}
         os.environ.update(
             SHOPRENTER_API_URL=shop.classic_url,
@@ -172,7 +171,7 @@ def sandbox_environment(orders: int, rate: float) -> Iterator[None]:
 
 
 def cmd_test_connection(_args: argparse.Namespace) -> int:
-    client = shop_client()
+    client = shop_client(connection_test=True)
     result = client.test_connection()
     with crm_engine().begin() as conn:
         record_connection_test(conn, result.ok, result.message, now=now())
@@ -200,7 +199,7 @@ def cmd_statuses(args: argparse.Namespace) -> int:
 def cmd_sync(args: argparse.Namespace) -> int:
     if args.now:
         if args.sandbox:
-            with sandbox_environment(DEMO_ORDERS, rate=3.0):
+            with sandbox_environment():
                 return sync_now(args)
         return sync_now(args)
     from srpipeline.defs.launch import request_sync
@@ -275,7 +274,7 @@ def cmd_ui(args: argparse.Namespace) -> int:
     if os.environ.get("SHOPRENTER_API_URL"):
         return serve_ui(args.host, args.port)
     print("SHOPRENTER_API_URL is not set: the UI works on a sandbox shop (the demo's data).")
-    with sandbox_environment(DEMO_ORDERS, rate=3.0):
+    with sandbox_environment():
         return serve_ui(args.host, args.port)
 
 
@@ -302,8 +301,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
     home = prepare_dagster_home(settings.dagster_home())
     os.environ["DAGSTER_HOME"] = str(home)
-    print(f"Starting a sandbox shop with {args.orders} orders (3 requests/s, like a real shop) ...")
-    with sandbox_environment(args.orders, rate=3.0):
+    print("Starting the demo's sandbox shop (3 requests/s, like a real shop) ...")
+    with sandbox_environment(args.orders):
         engine = crm_engine()
         print(f"Syncing it through Dagster into {engine.url.render_as_string(hide_password=True)} ...")
         success, report = run_sync_job(DagsterInstance.from_config(str(home)), trigger="manual")

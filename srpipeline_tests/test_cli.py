@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import functools
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterator
 from datetime import timedelta
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -176,3 +181,66 @@ def test_sandbox_options_reach_the_sandbox_and_others_are_refused(capsys: pytest
     with pytest.raises(SystemExit) as bad_exit:
         main(["status", "--orders", "5"])
     assert bad_exit.value.code == 2 and "unrecognized arguments: --orders 5" in capsys.readouterr().err
+
+
+@pytest.fixture
+def silent_port() -> Iterator[int]:
+    """A port that accepts connections and never answers (a shop that hangs)."""
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(8)
+        yield listener.getsockname()[1]
+
+
+@pytest.fixture
+def web_page_port(tmp_path: Path) -> Iterator[int]:
+    """A web server that is not a Shoprenter API (answers every path with an HTML page)."""
+    (tmp_path / "index.html").write_text("<html><body>Welcome</body></html>")
+    server = ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(SimpleHTTPRequestHandler, directory=str(tmp_path))
+    )
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield server.server_address[1]
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("http://127.0.0.1:{free}", "not reachable (connection failed"),
+        ("http://127.0.0.1:{silent}", "not reachable (timed out)"),
+        ("https://127.0.0.1:{shop}", "not reachable (connection failed"),  # TLS to a plain HTTP server
+        ("http://127.0.0.1:{web}/", "not the Shoprenter API"),
+        ("{shop_url}", "credentials rejected"),  # with a wrong password, below
+    ],
+    ids=["refused", "hangs", "tls", "not-an-api", "401"],
+)
+def test_a_failing_connection_test_is_told_within_10_seconds(
+    url: str,
+    expected: str,
+    env: Path,
+    sandbox_shop: SandboxShop,
+    silent_port: int,
+    web_page_port: int,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        free = probe.getsockname()[1]
+    shown = url.format(
+        free=free,
+        silent=silent_port,
+        shop=sandbox_shop.port,
+        web=web_page_port,
+        shop_url=sandbox_shop.classic_url,
+    )
+    monkeypatch.setenv("SHOPRENTER_API_URL", shown)
+    monkeypatch.setenv("SHOPRENTER_PASSWORD", "Wr0ng-Pa55-Zebra")
+    started = time.monotonic()
+    assert main(["test-connection"]) == 1
+    assert time.monotonic() - started < 10
+    out = capsys.readouterr().out
+    assert out.startswith("Connection failed:") and expected in out, out
+    assert len(out.strip().splitlines()) == 1

@@ -29,9 +29,9 @@ from srpipeline.defs.jobs import sync_range
 from srpipeline.defs.partitions import daily_change_partitions
 from srpipeline.defs.tags import sync_run_tags
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
-DAGSTER_YAML = PROJECT_ROOT / "dagster.yaml"
-WORKSPACE_YAML = PROJECT_ROOT / "workspace.yaml"
+#: Package data, so an installed srpipeline has them too (the repository's top-level files link here).
+DAGSTER_YAML = Path(__file__).with_name("dagster.yaml")
+WORKSPACE_YAML = Path(__file__).with_name("workspace.yaml")
 
 
 def prepare_dagster_home(path: str | Path) -> Path:
@@ -204,7 +204,7 @@ def start_ui(
         with open(log_dir / f"{name}.log", "ab") as log:
             return subprocess.Popen(
                 [str(bin_dir / f"dagster-{name}"), *args],
-                cwd=PROJECT_ROOT,
+                cwd=home,
                 env=child_env,
                 stdout=log,
                 stderr=subprocess.STDOUT,

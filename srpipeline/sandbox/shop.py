@@ -44,7 +44,9 @@ class SandboxShop:
         start: datetime = DEFAULT_START,
         clock: ShopClock | None = None,
         coupons: int = 20,
+        as_of: datetime | None = None,
     ) -> SandboxShop:
+        """Same arguments, same shop; ``as_of`` (default now) is when the generated history ends."""
         clock = clock or ShopClock()
         store = ShopStore(
             orders=orders,
@@ -54,6 +56,7 @@ class SandboxShop:
             start=start,
             clock=clock,
             coupons=coupons,
+            as_of=as_of,
         )
         return cls(store, Credentials.generate(seed), rate)
 

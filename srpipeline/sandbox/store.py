@@ -55,13 +55,15 @@ class ShopStore:
         start: datetime,
         clock: ShopClock,
         coupons: int = 20,
+        as_of: datetime | None = None,
     ) -> None:
+        """``as_of``: generate the history as it stood then (default: the clock's now)."""
         self.lock = threading.RLock()
         self.timezone = timezone
         self.tz = ZoneInfo(timezone)
         self.clock = clock
         self.base_url = "http://127.0.0.1"
-        now_ts = clock.timestamp()
+        now_ts = int(as_of.timestamp()) if as_of else clock.timestamp()
         start_ts = min(int(start.timestamp()), now_ts)
         self.generator = DataGenerator(seed, start_ts)
         self.statuses: dict[int, StatusRow] = {s.inner_id: s for s in initial_statuses()}

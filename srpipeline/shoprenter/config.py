@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 from urllib.parse import urlsplit
 
@@ -129,6 +129,11 @@ class ShopConfig:
         host = (parts.hostname or "").lower()
         netloc = f"{host}:{parts.port}" if parts.port else host
         return f"{parts.scheme.lower()}://{netloc}{parts.path.rstrip('/')}"
+
+    def for_connection_test(self) -> ShopConfig:
+        """A person waits on a connection test: every failure is told within 10 s (3 s timeouts, one
+        retry). Syncs keep the long budget: a shop that recovers within minutes costs them nothing."""
+        return replace(self, timeout=(3.0, 3.0), max_retries=1, backoff_base=0.5, backoff_cap=0.5)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str], **overrides: object) -> ShopConfig:
