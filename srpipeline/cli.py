@@ -318,8 +318,15 @@ def cmd_demo(args: argparse.Namespace) -> int:
     if failed_checks:
         print("Checks to look at in the UI: " + ", ".join(failed_checks))
     print(f"Run {report.run_id} {'succeeded' if success else 'FAILED'}. Open the UI on this history with:")
-    print("  .venv/bin/srpipeline ui      (then http://127.0.0.1:3000)")
+    print(f"  {invoked_as()} ui      (then http://127.0.0.1:3000)")
     return 0 if success else 1
+
+
+def invoked_as() -> str:
+    """The command as this person runs it: `.venv/bin/srpipeline` in a checkout, else its full path."""
+    path = os.path.abspath(sys.argv[0])
+    relative = os.path.relpath(path)
+    return relative if not relative.startswith("..") else path
 
 
 def table_counts(engine: Engine) -> dict[str, int]:
