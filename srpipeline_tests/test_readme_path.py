@@ -10,11 +10,11 @@ import signal
 import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
-import requests
+
+from srpipeline.defs.launch import wait_for_webserver
 
 pytestmark = pytest.mark.e2e
 
@@ -69,24 +69,18 @@ def test_the_built_wheel_runs_demo_then_ui_then_sync_from_another_folder(tmp_pat
     assert validated.returncode == 0, validated.stderr[-2000:]
 
     port = free_port()
+    ui_log = (tmp_path / "ui.log").open("wb")
     ui = subprocess.Popen(
         [str(srpipeline), "ui", "--port", str(port)],
-        cwd=elsewhere, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        cwd=elsewhere, env=env, stdout=ui_log, stderr=subprocess.STDOUT,
     )  # fmt: skip
     try:
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            assert ui.poll() is None, ui.stdout.read() if ui.stdout else ""
-            try:
-                if requests.get(f"http://127.0.0.1:{port}/server_info", timeout=2).ok:
-                    break
-            except requests.ConnectionError:
-                pass
-            time.sleep(0.5)
+        wait_for_webserver(f"http://127.0.0.1:{port}", {"srpipeline ui": ui}, 120, logs=ui_log.name)
         synced = run([str(srpipeline), "sync", "--wait", "--timeout", "180"], elsewhere, env, 240)
     finally:
         ui.send_signal(signal.SIGTERM)
         ui.wait(60)
+        ui_log.close()
     assert ": SUCCESS." in synced, synced
     streams = {line.split()[0]: line for line in synced.splitlines() if "last sync" in line}
     # the demo's shop came back as the same shop: nothing changed, so nothing was re-read as new

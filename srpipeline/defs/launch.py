@@ -152,18 +152,8 @@ class UiProcesses:
 
     def wait_ready(self, timeout: float = 60.0) -> None:
         """Block until the webserver answers (raises RuntimeError if a process died, TimeoutError)."""
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            for name, process in (("webserver", self.webserver), ("daemon", self.daemon)):
-                if process.poll() is not None:
-                    raise RuntimeError(f"dagster {name} exited with {process.returncode}: see {self.log_dir}")
-            try:
-                if requests.get(f"{self.url}/server_info", timeout=2).ok:
-                    return
-            except requests.ConnectionError:
-                pass
-            time.sleep(0.5)
-        raise TimeoutError(f"the Dagster webserver did not answer on {self.url} within {timeout:.0f} s")
+        processes = {"dagster webserver": self.webserver, "dagster daemon": self.daemon}
+        wait_for_webserver(self.url, processes, timeout, logs=self.log_dir)
 
     def stop(self, timeout: float = 20.0) -> None:
         for process in (self.daemon, self.webserver):
@@ -175,6 +165,24 @@ class UiProcesses:
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
+
+
+def wait_for_webserver(
+    url: str, processes: Mapping[str, subprocess.Popen[Any]], timeout: float, *, logs: Path | str
+) -> None:
+    """Block until the Dagster webserver at ``url`` answers, while every one of ``processes`` lives."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for name, process in processes.items():
+            if process.poll() is not None:
+                raise RuntimeError(f"{name} exited with {process.returncode}: see {logs}")
+        try:
+            if requests.get(f"{url}/server_info", timeout=2).ok:
+                return
+        except requests.ConnectionError:
+            pass
+        time.sleep(0.5)
+    raise TimeoutError(f"the Dagster webserver did not answer on {url} within {timeout:.0f} s")
 
 
 def start_ui(
