@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import threading
 import time
 
 from srpipeline.sandbox.shop import SandboxShop
@@ -50,9 +49,10 @@ def main(argv: list[str]) -> int:
     print(f"  export SHOPRENTER_API_URL={shop.classic_url}")
     print(f"  export SHOPRENTER_USERNAME={shop.username}")
     print(f"  export SHOPRENTER_PASSWORD={shop.password}")
-    print("Serving until Ctrl-C.", flush=True)
-    try:
-        threading.Event().wait()
+    try:  # the line that tells a caller to send Ctrl-C is printed inside, so no Ctrl-C escapes
+        print("Serving until Ctrl-C.", flush=True)
+        while True:
+            time.sleep(3600)
     except KeyboardInterrupt:
         pass
     finally:
