@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import time
 
 from srpipeline.sandbox.shop import SandboxShop
@@ -49,6 +50,8 @@ def main(argv: list[str]) -> int:
     print(f"  export SHOPRENTER_API_URL={shop.classic_url}")
     print(f"  export SHOPRENTER_USERNAME={shop.username}")
     print(f"  export SHOPRENTER_PASSWORD={shop.password}")
+    # Ctrl-C stops it even when started from a script in the background, where SIGINT is inherited ignored
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     try:  # the line that tells a caller to send Ctrl-C is printed inside, so no Ctrl-C escapes
         print("Serving until Ctrl-C.", flush=True)
         while True:

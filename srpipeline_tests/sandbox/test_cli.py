@@ -49,7 +49,7 @@ def test_cli_serves_until_interrupted() -> None:
         assert response.status_code == 200 and response.json()["pageCount"] == 2
         assert any("client secret" in line for line in lines)
         process.send_signal(signal.SIGINT)
-        assert process.wait(timeout=30) == 0
+        assert process.wait(timeout=10) == 0
     finally:
         if process.poll() is None:
             process.kill()
