@@ -32,9 +32,9 @@ import sqlalchemy
 from sqlalchemy import create_engine, func, select, text
 
 from srpipeline.crm.engine import open_crm, sqlite_url
-from srpipeline.crm.orders import load_orders
+from srpipeline.crm.order_tables import load_orders
 from srpipeline.crm.schema import crm_order_items, crm_orders
-from srpipeline.crm.snapshots import load_statuses
+from srpipeline.crm.status_coupon_tables import load_statuses
 from srpipeline.shoprenter.records import Order, OrderCoupon, OrderLine, OrderStatus, OrderTotal
 from srpipeline_tests.throwaway_postgres import fresh_database, postgres_server
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dagster import Definitions, in_process_executor, load_assets_from_modules
 
-from srpipeline.defs.assets import crm, shoprenter
+from srpipeline.defs.assets import crm_assets, shop_assets
 from srpipeline.defs.checks import ASSET_CHECKS
 from srpipeline.defs.jobs import full_refresh_job, sync_job
 from srpipeline.defs.resources import CrmDatabaseResource, ShoprenterResource
@@ -15,7 +15,7 @@ from srpipeline.defs.sensors import sync_requests_sensor
 def build_definitions() -> Definitions:
     """The code location, its resources read from the environment as it is now."""
     return Definitions(
-        assets=load_assets_from_modules([shoprenter, crm]),
+        assets=load_assets_from_modules([shop_assets, crm_assets]),
         asset_checks=ASSET_CHECKS,
         jobs=[sync_job, full_refresh_job],
         sensors=[sync_requests_sensor],

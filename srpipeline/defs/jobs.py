@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from dagster import AssetSelection, PartitionKeyRange, RunConfig, define_asset_job, in_process_executor
 from sqlalchemy import Engine
 
-from srpipeline.defs.assets.sync_context import PartitionedSyncConfig
+from srpipeline.defs.assets.run_context import PartitionedSyncConfig
 from srpipeline.defs.partitions import daily_change_partitions, sync_partition_range
 from srpipeline.sync import first_incomplete_day
 

@@ -5,12 +5,12 @@ change days and which trigger. See design.md, "Windows without gaps" and "Partit
 """
 
 from srpipeline.sync.context import SyncBusyError, SyncContext
-from srpipeline.sync.customers import sync_customers
+from srpipeline.sync.customer_stream import sync_customers
 from srpipeline.sync.everything import sync_everything
-from srpipeline.sync.orders import sync_orders
+from srpipeline.sync.order_stream import sync_orders
 from srpipeline.sync.report import Progress, StreamResult
-from srpipeline.sync.snapshots import sync_coupons, sync_order_statuses, sync_segments
-from srpipeline.sync.streams import first_incomplete_day
+from srpipeline.sync.whole_streams import sync_coupons, sync_order_statuses, sync_segments
+from srpipeline.sync.windowed_stream import first_incomplete_day
 
 __all__ = [
     "Progress",

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from srpipeline.sync.context import SyncContext
-from srpipeline.sync.customers import sync_customers
-from srpipeline.sync.orders import sync_orders
+from srpipeline.sync.customer_stream import sync_customers
+from srpipeline.sync.order_stream import sync_orders
 from srpipeline.sync.report import StreamResult
-from srpipeline.sync.snapshots import sync_coupons, sync_order_statuses, sync_segments
+from srpipeline.sync.whole_streams import sync_coupons, sync_order_statuses, sync_segments
 
 
 def sync_everything(

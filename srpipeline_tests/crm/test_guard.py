@@ -3,10 +3,10 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import Engine, func, insert, select
 
-from srpipeline.crm.customers import load_customers
+from srpipeline.crm.customer_tables import load_customers
 from srpipeline.crm.guard import ShopMismatchError, bind_shop, bound_shop, disconnect, record_connection_test
 from srpipeline.crm.mapping import load_mapping
-from srpipeline.crm.orders import load_orders
+from srpipeline.crm.order_tables import load_orders
 from srpipeline.crm.schema import (
     crm_contacts,
     crm_modules,
@@ -15,8 +15,8 @@ from srpipeline.crm.schema import (
     crm_sync_log,
     metadata,
 )
-from srpipeline.crm.snapshots import load_coupons, load_statuses
 from srpipeline.crm.state import save_sync_state, start_sync_log
+from srpipeline.crm.status_coupon_tables import load_coupons, load_statuses
 from srpipeline_tests.crm.factories import T0, coupon, customer, order, status
 
 SHOP_A = "https://shop-a.api.myshoprenter.hu"

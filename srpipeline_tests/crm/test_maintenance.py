@@ -5,7 +5,7 @@ from sqlalchemy import Connection, Engine, text
 
 from srpipeline.crm.contacts import insert_contacts
 from srpipeline.crm.maintenance import MIN_CHANGES, analyze_if_grown
-from srpipeline.crm.orders import load_orders
+from srpipeline.crm.order_tables import load_orders
 from srpipeline.crm.schema import crm_contacts, crm_orders
 from srpipeline_tests.crm.factories import T0, order
 

@@ -15,9 +15,9 @@ from srpipeline.crm.mapping import (
     suggest_status,
     unmapped_statuses,
 )
-from srpipeline.crm.orders import load_orders
+from srpipeline.crm.order_tables import load_orders
 from srpipeline.crm.schema import crm_order_statuses, crm_orders, crm_status_mapping
-from srpipeline.crm.snapshots import load_statuses
+from srpipeline.crm.status_coupon_tables import load_statuses
 from srpipeline_tests.crm.factories import T0, order, status
 
 

@@ -3,12 +3,12 @@ from decimal import Decimal
 
 from sqlalchemy import Engine, select
 
-from srpipeline.crm.customers import load_customers
+from srpipeline.crm.customer_tables import load_customers
 from srpipeline.crm.mapping import load_mapping
-from srpipeline.crm.orders import load_orders, mark_storno
+from srpipeline.crm.order_tables import load_orders, mark_storno
 from srpipeline.crm.schema import crm_contacts, crm_webshop_cards
 from srpipeline.crm.segments import refresh_segments
-from srpipeline.crm.snapshots import load_statuses
+from srpipeline.crm.status_coupon_tables import load_statuses
 from srpipeline_tests.crm.factories import T0, customer, order, status
 
 AS_OF = T0 + timedelta(days=400)

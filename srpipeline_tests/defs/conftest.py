@@ -29,7 +29,7 @@ from dagster import (  # noqa: E402
 from sqlalchemy import Engine  # noqa: E402
 
 from srpipeline.crm.engine import open_crm, sqlite_url  # noqa: E402
-from srpipeline.defs.assets import crm, shoprenter  # noqa: E402
+from srpipeline.defs.assets import crm_assets, shop_assets  # noqa: E402
 from srpipeline.defs.checks import ASSET_CHECKS  # noqa: E402
 from srpipeline.defs.partitions import daily_change_partitions  # noqa: E402
 from srpipeline.defs.resources import CrmDatabaseResource, ShoprenterResource  # noqa: E402
@@ -117,7 +117,7 @@ def materialize_all(
 ) -> ExecuteInProcessResult:
     """Every asset and check, as the `sync` job runs them, over every partition (unless tags say)."""
     return materialize(
-        [*load_assets_from_modules([shoprenter, crm]), *ASSET_CHECKS],
+        [*load_assets_from_modules([shop_assets, crm_assets]), *ASSET_CHECKS],
         resources=pipeline.resources(),
         instance=instance,
         tags=sync_tags() if tags is None else tags,

@@ -22,8 +22,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy import Engine, select
 
-from srpipeline.crm.customers import load_customers
-from srpipeline.crm.orders import load_orders
+from srpipeline.crm.customer_tables import load_customers
+from srpipeline.crm.order_tables import load_orders
 from srpipeline.crm.schema import crm_contacts, crm_order_items, crm_orders
 from srpipeline.shoprenter.client import ShoprenterClient
 from srpipeline.shoprenter.config import ShopConfig

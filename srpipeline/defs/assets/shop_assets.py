@@ -15,7 +15,7 @@ from dagster import (
 from sqlalchemy import func, select
 
 from srpipeline.crm.schema import crm_status_mapping
-from srpipeline.defs.assets.sync_context import (
+from srpipeline.defs.assets.run_context import (
     PartitionedSyncConfig,
     materialized,
     sync_context,

@@ -2,7 +2,7 @@
 
 from dagster import AssetExecutionContext, MaterializeResult, asset
 
-from srpipeline.defs.assets.sync_context import materialized, sync_context
+from srpipeline.defs.assets.run_context import materialized, sync_context
 from srpipeline.defs.resources import CrmDatabaseResource, ShoprenterResource
 from srpipeline.sync import sync_segments
 

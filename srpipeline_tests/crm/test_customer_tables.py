@@ -2,8 +2,8 @@ from datetime import timedelta
 
 from sqlalchemy import Engine, insert, select
 
-from srpipeline.crm.customers import load_customers, mark_customers_deleted
-from srpipeline.crm.orders import load_orders
+from srpipeline.crm.customer_tables import load_customers, mark_customers_deleted
+from srpipeline.crm.order_tables import load_orders
 from srpipeline.crm.schema import crm_contacts, crm_orders, crm_webshop_cards
 from srpipeline.crm.upsert import LoadCounts
 from srpipeline_tests.crm.factories import T0, customer, order

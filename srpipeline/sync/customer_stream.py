@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import Connection, select
 
 from srpipeline.crm.contacts import SOURCE
-from srpipeline.crm.customers import load_customers, mark_customers_deleted
+from srpipeline.crm.customer_tables import load_customers, mark_customers_deleted
 from srpipeline.crm.schema import crm_contacts
 from srpipeline.crm.state import get_sync_state, save_sync_state
 from srpipeline.shoprenter.paging import ListPage, ReverseCursor, Window
@@ -23,7 +23,7 @@ from srpipeline.shoprenter.parse import link_id, parse_customer, parse_page
 from srpipeline.shoprenter.records import Customer, Parsed
 from srpipeline.sync.context import SyncContext, stream_run
 from srpipeline.sync.report import StreamResult
-from srpipeline.sync.streams import WindowedStream, sync_windows
+from srpipeline.sync.windowed_stream import WindowedStream, sync_windows
 
 STREAM = "customers"
 RESOURCE = "customers"

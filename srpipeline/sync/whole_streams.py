@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from srpipeline.crm.mapping import add_new_statuses, load_mapping, read_mapping, remap_orders
 from srpipeline.crm.segments import refresh_segments
-from srpipeline.crm.snapshots import load_coupons, load_statuses
+from srpipeline.crm.status_coupon_tables import load_coupons, load_statuses
 from srpipeline.crm.upsert import LoadCounts
 from srpipeline.sync.context import SyncContext, stream_run
 from srpipeline.sync.report import StreamResult

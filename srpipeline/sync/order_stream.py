@@ -15,13 +15,13 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from srpipeline.crm.orders import load_orders, mark_storno
+from srpipeline.crm.order_tables import load_orders, mark_storno
 from srpipeline.shoprenter.paging import ListPage, Window
 from srpipeline.shoprenter.parse import parse_order, parse_page
 from srpipeline.shoprenter.records import Order, Parsed
 from srpipeline.sync.context import SyncContext, stream_run
 from srpipeline.sync.report import StreamResult
-from srpipeline.sync.streams import WindowedStream, sync_windows
+from srpipeline.sync.windowed_stream import WindowedStream, sync_windows
 
 STREAM = "orders"
 RESOURCE = "orderExtend"

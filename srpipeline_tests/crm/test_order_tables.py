@@ -4,8 +4,8 @@ from decimal import Decimal
 
 from sqlalchemy import Engine, insert, select
 
-from srpipeline.crm.customers import load_customers
-from srpipeline.crm.orders import load_orders, mark_storno
+from srpipeline.crm.customer_tables import load_customers
+from srpipeline.crm.order_tables import load_orders, mark_storno
 from srpipeline.crm.schema import (
     crm_contacts,
     crm_order_coupons,
@@ -14,7 +14,7 @@ from srpipeline.crm.schema import (
     crm_status_mapping,
     crm_webshop_cards,
 )
-from srpipeline.crm.snapshots import load_statuses
+from srpipeline.crm.status_coupon_tables import load_statuses
 from srpipeline.crm.upsert import LoadCounts
 from srpipeline_tests.crm.factories import T0, customer, line, order, status
 

@@ -3,7 +3,7 @@ from datetime import timedelta
 from sqlalchemy import Engine, select
 
 from srpipeline.crm.schema import crm_coupons, sr_order_statuses
-from srpipeline.crm.snapshots import load_coupons, load_statuses
+from srpipeline.crm.status_coupon_tables import load_coupons, load_statuses
 from srpipeline.crm.upsert import LoadCounts
 from srpipeline_tests.crm.factories import T0, coupon, status
 
