@@ -23,6 +23,7 @@ import sqlite3
 import tempfile
 import time
 from contextlib import ExitStack
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -35,7 +36,8 @@ from srpipeline.crm.engine import open_crm, sqlite_url
 from srpipeline.crm.order_tables import load_orders
 from srpipeline.crm.schema import crm_order_items, crm_orders
 from srpipeline.crm.status_coupon_tables import load_statuses
-from srpipeline.shoprenter.records import Order, OrderCoupon, OrderLine, OrderStatus, OrderTotal
+from srpipeline.shoprenter.records import Order, OrderCoupon, OrderStatus, OrderTotal
+from srpipeline_tests.crm.factories import line, order
 from srpipeline_tests.throwaway_postgres import fresh_database, postgres_server
 
 PAGE = 200
@@ -54,21 +56,15 @@ def generate(count: int, seed: int = 7) -> list[Order]:
         registered = buyer % 3 != 0
         lines = []
         for n in range(rng.randint(1, 7)):
-            qty, price = Decimal(rng.randint(1, 3)), Decimal(rng.randrange(500, 20_000, 10))
+            qty, price = rng.randint(1, 3), rng.randrange(500, 20_000, 10)
             lines.append(
-                OrderLine(
-                    line_id=f"{inner_id}{n:02d}",
+                replace(
+                    line(f"{inner_id}{n:02d}", str(qty), str(price)),
                     name=f"Product {rng.randrange(2_000)}",
                     sku=f"SKU-{rng.randrange(2_000)}",
-                    quantity=qty,
-                    unit_price_net=price,
-                    line_total_net=qty * price,
-                    tax_rate=Decimal(27),
-                    unit_price_currency=price,
-                    unit_gross_price_currency=None,
                 )
             )
-        net = sum((line.line_total_net for line in lines), Decimal(0))
+        net = sum((each.line_total_net for each in lines), Decimal(0))
         tax = (net * Decimal("0.27")).quantize(Decimal("0.0001"))
         coupon = rng.random() < 0.15
         totals = [
@@ -81,32 +77,21 @@ def generate(count: int, seed: int = 7) -> list[Order]:
         gross = net + tax + 990 - (500 if coupon else 0)
         totals.append(OrderTotal(f"{inner_id}-g", "TOTAL", "Total", gross, 5))
         changed = T0 + timedelta(minutes=inner_id)
-        orders.append(
-            Order(
-                sr_id=f"b3JkZXItb3JkZXJfaWQ9{inner_id}",
-                inner_id=inner_id,
-                number=f"INV-{inner_id}",
-                status_sr_id=f"status-{rng.randint(1, 5)}",
-                customer_sr_id=f"customer-{buyer}" if registered else None,
-                customer_group_sr_id=None,
-                email=f"buyer{buyer}@example.com",
-                first_name="Anna",
-                last_name="Kovács",
-                phone="+3611234567",
-                currency="HUF",
-                currency_value=Decimal(1),
-                payment_method="Utánvét",
-                payment_method_code="COD",
-                shipping_method="GLS",
-                comment=None,
-                total_gross=gross,
-                created_at=changed,
-                updated_at=changed,
-                lines=tuple(lines),
-                totals=tuple(totals),
-                coupon=OrderCoupon("coupon-1", "SAVE500", "FIXED", None, Decimal(500)) if coupon else None,
-            )
+        record = order(
+            inner_id,
+            updated=changed,
+            created=changed,
+            status=f"status-{rng.randint(1, 5)}",
+            customer=f"customer-{buyer}" if registered else None,
+            email=f"buyer{buyer}@example.com",
+            lines=tuple(lines),
+            sr_id=f"b3JkZXItb3JkZXJfaWQ9{inner_id}",
+            payment_method="Utánvét",
+            total_gross=gross,
+            totals=tuple(totals),
         )
+        used = OrderCoupon("coupon-1", "SAVE500", "FIXED", None, Decimal(500))
+        orders.append(replace(record, coupon=used) if coupon else record)
     return orders
 
 

@@ -7,33 +7,33 @@ and a non-zero exit code; nothing in the CRM changes before the guard and the le
 from __future__ import annotations
 
 import argparse
+import getpass
 import logging
 import os
 import signal
 import sys
 import uuid
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
-from datetime import UTC, datetime
+from collections.abc import Callable, Sequence
 
 from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
-from srpipeline import settings
+from srpipeline.app.demo import demo_shop_settings
 from srpipeline.crm.engine import open_crm
 from srpipeline.crm.guard import ShopMismatchError, disconnect, record_connection_test
 from srpipeline.crm.lease import LeaseLostError, lease_holder
+from srpipeline.crm.maintenance import table_counts
 from srpipeline.crm.mapping import MappingFileError, UnknownCrmStatusError, add_new_statuses, read_mapping
-from srpipeline.sandbox.demo import DEFAULT_ORDERS, DemoShopError, start_demo_shop
+from srpipeline.crm.sync_status import stream_statuses
+from srpipeline.sandbox.demo import DEFAULT_ORDERS, DemoShopError
+from srpipeline.settings import Settings, read_settings
 from srpipeline.shoprenter.client import ShoprenterClient
-from srpipeline.shoprenter.config import ShopConfig
 from srpipeline.shoprenter.errors import ShoprenterError
-from srpipeline.sync import SyncBusyError, SyncContext, sync_everything
-from srpipeline.sync.report import Progress
-from srpipeline.sync.status import stream_statuses
+from srpipeline.sync import Progress, SyncBusyError, SyncContext, sync_everything, utc_now
 
-SANDBOX_VARIABLES = ("SHOPRENTER_API_URL", "SHOPRENTER_USERNAME", "SHOPRENTER_PASSWORD")
+# The commands that need Dagster import it when they run: `test-connection` and `sync --now`
+# answer a person about a second sooner without it.
 
 
 class CrmUnavailable(RuntimeError):
@@ -61,7 +61,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args.sandbox_args = extra  # `srpipeline sandbox ...` hands its options to the sandbox's own parser
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(message)s")
     try:
-        return args.handler(args)
+        return args.handler(args, read_settings())
     except EXPECTED_ERRORS as exc:
         return fail(str(exc))
     except KeyboardInterrupt:
@@ -79,7 +79,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
 
     def command(
-        name: str, handler: Callable[[argparse.Namespace], int], text: str
+        name: str, handler: Callable[[argparse.Namespace, Settings], int], text: str
     ) -> argparse.ArgumentParser:
         sub = commands.add_parser(name, help=text, description=text)
         sub.set_defaults(handler=handler)
@@ -120,15 +120,15 @@ def build_parser() -> argparse.ArgumentParser:
 # --- shared pieces -------------------------------------------------------------------------------
 
 
-def shop_client(*, connection_test: bool = False) -> ShoprenterClient:
-    config = ShopConfig.from_env(os.environ)
+def shop_client(settings: Settings, *, connection_test: bool = False) -> ShoprenterClient:
+    config = settings.shop.config()
     return ShoprenterClient(config.for_connection_test() if connection_test else config)
 
 
-def crm_engine() -> Engine:
-    url = settings.crm_database_url()
+def crm_engine(settings: Settings) -> Engine:
+    url = settings.crm_database_url
     if url.startswith("sqlite:///"):
-        settings.dagster_home().mkdir(parents=True, exist_ok=True)
+        settings.dagster_home.mkdir(parents=True, exist_ok=True)
     try:
         return open_crm(url)
     except SQLAlchemyError as exc:
@@ -139,42 +139,18 @@ def crm_engine() -> Engine:
         ) from None
 
 
-def now() -> datetime:
-    return datetime.now(UTC)
-
-
 def print_progress(progress: Progress) -> None:
     print(progress.line(), file=sys.stderr)
-
-
-@contextmanager
-def sandbox_environment(orders: int | None = None) -> Iterator[None]:
-    """The Dagster home's demo shop, with SHOPRENTER_* pointing at it while the block runs."""
-    with start_demo_shop(settings.dagster_home(), orders, rate=3.0) as shop:
-        saved = {key: os.environ.get(key) for key in SANDBOX_VARIABLES}
-        os.environ.update(
-            SHOPRENTER_API_URL=shop.classic_url,
-            SHOPRENTER_USERNAME=shop.username,
-            SHOPRENTER_PASSWORD=shop.password,
-        )
-        try:
-            yield
-        finally:
-            for key, value in saved.items():
-                if value is None:
-                    os.environ.pop(key, None)
-                else:
-                    os.environ[key] = value
 
 
 # --- commands ------------------------------------------------------------------------------------
 
 
-def cmd_test_connection(_args: argparse.Namespace) -> int:
-    client = shop_client(connection_test=True)
+def cmd_test_connection(_args: argparse.Namespace, settings: Settings) -> int:
+    client = shop_client(settings, connection_test=True)
     result = client.test_connection()
-    with crm_engine().begin() as conn:
-        record_connection_test(conn, result.ok, result.message, now=now())
+    with crm_engine(settings).begin() as conn:
+        record_connection_test(conn, result.ok, result.message, now=utc_now())
     print(result.message)
     if result.ok:
         statuses = client.order_statuses().records
@@ -182,9 +158,9 @@ def cmd_test_connection(_args: argparse.Namespace) -> int:
     return 0 if result.ok else 1
 
 
-def cmd_statuses(args: argparse.Namespace) -> int:
-    statuses = shop_client().order_statuses().records
-    path = settings.status_mapping_path()
+def cmd_statuses(args: argparse.Namespace, settings: Settings) -> int:
+    statuses = shop_client(settings).order_statuses().records
+    path = settings.status_mapping_path
     if args.write:
         path.parent.mkdir(parents=True, exist_ok=True)
         added = add_new_statuses(path, statuses)
@@ -196,124 +172,124 @@ def cmd_statuses(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_sync(args: argparse.Namespace) -> int:
+def cmd_sync(args: argparse.Namespace, settings: Settings) -> int:
     if args.now:
         if args.sandbox:
-            with sandbox_environment():
-                return sync_now(args)
-        return sync_now(args)
-    from srpipeline.defs.launch import request_sync
+            with demo_shop_settings(settings) as sandbox:
+                return sync_now(args, sandbox)
+        return sync_now(args, settings)
+    from srpipeline.app.runs import request_sync
 
-    engine = crm_engine()
-    request_id = request_sync(engine, requested_by=f"cli:{os.environ.get('USER', 'unknown')}")
+    engine = crm_engine(settings)
+    request_id = request_sync(engine, requested_by=f"cli:{getpass.getuser()}")
     print(f"Sync requested (#{request_id}); the Dagster sensor starts it within about 15 seconds.")
     if not args.wait:
         print("Follow it with `srpipeline status`, or in the UI (`srpipeline ui`).")
         return 0
-    return follow_request(engine, request_id, args.timeout)
+    return follow_request(engine, settings, request_id, args.timeout)
 
 
-def follow_request(engine: Engine, request_id: int, timeout: float) -> int:
+def follow_request(engine: Engine, settings: Settings, request_id: int, timeout: float) -> int:
     """`sync --wait`: wait for the sensor's run to serve the request and end; say how it ended."""
-    from dagster import DagsterInstance, DagsterRunStatus
+    from dagster import DagsterRunStatus
 
-    from srpipeline.defs.launch import prepare_dagster_home, wait_for_request
+    from srpipeline.app.home import open_instance
+    from srpipeline.app.runs import wait_for_request
 
-    instance = DagsterInstance.from_config(str(prepare_dagster_home(settings.dagster_home())))
+    instance = open_instance(settings.dagster_home)
     try:
         outcome = wait_for_request(engine, request_id, timeout, instance=instance)
     except TimeoutError as exc:
         return fail(str(exc))
     print(f"Sync request #{request_id} served by run {outcome.run_id}: {outcome.run_status.value}.")
-    for line in stream_statuses(engine, now=now()):
+    for line in stream_statuses(engine, now=utc_now()):
         print(line.describe())
     return 0 if outcome.run_status == DagsterRunStatus.SUCCESS else 1
 
 
-def sync_now(args: argparse.Namespace) -> int:
-    client = shop_client()
+def sync_now(args: argparse.Namespace, settings: Settings) -> int:
     ctx = SyncContext(
-        client=client,
-        engine=crm_engine(),
+        client=shop_client(settings),
+        engine=crm_engine(settings),
         run_id=f"cli-{uuid.uuid4().hex[:12]}",
+        mapping_path=settings.status_mapping_path,
         trigger="manual",
         progress=print_progress,
     )
-    settings.status_mapping_path().parent.mkdir(parents=True, exist_ok=True)
+    settings.status_mapping_path.parent.mkdir(parents=True, exist_ok=True)
     results = sync_everything(ctx, full_refresh=args.full_refresh, reconcile=True if args.reconcile else None)
     for result in results:
         print(result.summary())
     return 0
 
 
-def cmd_status(_args: argparse.Namespace) -> int:
-    engine = crm_engine()
-    for line in stream_statuses(engine, now=now()):
+def cmd_status(_args: argparse.Namespace, settings: Settings) -> int:
+    engine = crm_engine(settings)
+    for line in stream_statuses(engine, now=utc_now()):
         print(line.describe())
     holder = lease_holder(engine)
     print(f"A sync is running now: {holder}" if holder else "No sync is running now.")
     return 0
 
 
-def cmd_disconnect(args: argparse.Namespace) -> int:
+def cmd_disconnect(args: argparse.Namespace, settings: Settings) -> int:
     if not args.yes:
         return fail("disconnect deletes every record the shop brought into the CRM; add --yes to confirm")
-    removed = disconnect(crm_engine())
+    removed = disconnect(crm_engine(settings))
     print("Disconnected. Removed: " + ", ".join(f"{count} {table}" for table, count in removed.items()))
     return 0
 
 
-def cmd_sandbox(args: argparse.Namespace) -> int:
+def cmd_sandbox(args: argparse.Namespace, _settings: Settings) -> int:
     from srpipeline.sandbox import main as sandbox_main
 
     return sandbox_main(args.sandbox_args)
 
 
-def cmd_ui(args: argparse.Namespace) -> int:
+def cmd_ui(args: argparse.Namespace, settings: Settings) -> int:
     """The web UI and daemon on this Dagster home; without a configured shop, on the demo sandbox."""
-    if os.environ.get("SHOPRENTER_API_URL"):
-        return serve_ui(args.host, args.port)
+    if settings.shop.api_url:
+        return serve_ui(settings, args.host, args.port)
     print("SHOPRENTER_API_URL is not set: the UI works on a sandbox shop (the demo's data).")
-    with sandbox_environment():
-        return serve_ui(args.host, args.port)
+    with demo_shop_settings(settings) as sandbox:
+        return serve_ui(sandbox, args.host, args.port)
 
 
-def serve_ui(host: str, port: int) -> int:
-    from srpipeline.defs.launch import start_ui
+def serve_ui(settings: Settings, host: str, port: int) -> int:
+    from srpipeline.app.ui import start_ui
 
-    processes = start_ui(settings.dagster_home(), host=host, port=port)
-    # a plain `kill` ends the webserver and daemon too, like Ctrl-C does
+    ui = start_ui(settings, host=host, port=port)
+    # a plain `kill` ends `dagster dev` too, like Ctrl-C does
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
-        processes.wait_ready()
-        print(f"Dagster UI on {processes.url} (Dagster home {settings.dagster_home()}); Ctrl-C stops it.")
-        processes.webserver.wait()
+        ui.wait_ready()
+        print(f"Dagster UI on {ui.url} (Dagster home {settings.dagster_home}); Ctrl-C stops it.")
+        ui.process.wait()
     finally:
-        processes.stop()
+        ui.stop()
     return 0
 
 
-def cmd_demo(args: argparse.Namespace) -> int:
+def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
     """A sandbox shop, the first sync through Dagster into a SQLite CRM, and what landed where."""
-    from dagster import DagsterInstance
+    from srpipeline.app.home import open_instance
+    from srpipeline.app.runs import run_sync_job
 
-    from srpipeline.defs.launch import prepare_dagster_home, run_sync_job
-
-    home = prepare_dagster_home(settings.dagster_home())
-    os.environ["DAGSTER_HOME"] = str(home)
+    instance = open_instance(settings.dagster_home)
     print("Starting the demo's sandbox shop (3 requests/s, like a real shop) ...")
-    with sandbox_environment(args.orders):
-        engine = crm_engine()
+    with demo_shop_settings(settings, args.orders) as sandbox:
+        engine = crm_engine(sandbox)
         print(f"Syncing it through Dagster into {engine.url.render_as_string(hide_password=True)} ...")
-        success, report = run_sync_job(DagsterInstance.from_config(str(home)), trigger="manual")
+        success, report = run_sync_job(instance, sandbox, trigger="manual")
     for asset, metadata in report.assets.items():
         print(
             f"  {asset}: {metadata.get('inserted', 0)} inserted, {metadata.get('updated', 0)} updated, "
             f"{metadata.get('requests', 0)} requests, {metadata.get('seconds', 0)} s"
         )
     print("Rows in the CRM:")
-    for table, count in table_counts(engine).items():
-        print(f"  {table:<20} {count}")
+    with engine.connect() as conn:
+        for table, count in table_counts(conn).items():
+            print(f"  {table:<20} {count}")
     failed_checks = [name for name, (passed, _) in report.checks.items() if not passed]
     if failed_checks:
         print("Checks to look at in the UI: " + ", ".join(failed_checks))
@@ -329,29 +305,8 @@ def invoked_as() -> str:
     return relative if not relative.startswith("..") else path
 
 
-def table_counts(engine: Engine) -> dict[str, int]:
-    from sqlalchemy import func, select
-
-    from srpipeline.crm import schema
-
-    tables = (
-        "crm_orders",
-        "crm_order_items",
-        "crm_order_coupons",
-        "crm_contacts",
-        "crm_webshop_cards",
-        "crm_coupons",
-        "sr_order_statuses",
-    )
-    with engine.connect() as conn:
-        return {
-            name: conn.execute(select(func.count()).select_from(getattr(schema, name))).scalar_one()
-            for name in tables
-        }
-
-
-def cmd_crm_upgrade(_args: argparse.Namespace) -> int:
-    engine = crm_engine()  # opening the CRM upgrades it to the latest schema
+def cmd_crm_upgrade(_args: argparse.Namespace, settings: Settings) -> int:
+    engine = crm_engine(settings)  # opening the CRM upgrades it to the latest schema
     print(f"CRM schema is up to date at {engine.url.render_as_string(hide_password=True)}")
     return 0
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from srpipeline.defs.launch import wait_for_webserver
+from srpipeline.app.ui import wait_for_webserver
 
 pytestmark = pytest.mark.e2e
 

@@ -82,14 +82,18 @@ def run_dagster(spec: dict[str, Any]) -> dict[str, Any]:
     imported = time.perf_counter()
     from dagster import DagsterInstance
 
-    from srpipeline.defs.launch import prepare_dagster_home, run_sync_job
-    from srpipeline.defs.partitions import daily_change_partitions
+    from srpipeline.app.home import prepare_dagster_home
+    from srpipeline.app.runs import run_sync_job
+    from srpipeline.defs.partitions import daily_partitions
+    from srpipeline.settings import read_settings
 
     import_s = time.perf_counter() - imported
-    partitions = len(daily_change_partitions.get_partition_keys())
+    settings = read_settings()
+    partitions_def = daily_partitions(settings)
+    partitions = len(partitions_def.get_partition_keys())
     started = time.perf_counter()
     instance = DagsterInstance.from_config(str(prepare_dagster_home(home)))
-    success, report = run_sync_job(instance, trigger="manual")
+    success, report = run_sync_job(instance, settings, trigger="manual")
     wall = time.perf_counter() - started
     if not success:
         raise RuntimeError(f"the Dagster sync run {report.run_id} failed: see {home}")
@@ -99,7 +103,7 @@ def run_dagster(spec: dict[str, Any]) -> dict[str, Any]:
     return {
         "wall_s": wall,
         "dagster_import_s": import_s,
-        "start_date": daily_change_partitions.start.date().isoformat(),
+        "start_date": partitions_def.start.date().isoformat(),
         "partitions": partitions,
         "rows": rows,
         "checks_passed": sum(passed for passed, _ in report.checks.values()),

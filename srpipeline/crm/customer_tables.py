@@ -103,6 +103,25 @@ def load_customers(conn: Connection, customers: Sequence[Customer], *, now: date
     return LoadCounts(inserted=len(inserts), updated=len(updates), unchanged=unchanged)
 
 
+def has_shop_customers(conn: Connection) -> bool:
+    """Whether any contact is a registered shop customer (deleted ones too)."""
+    found = select(crm_contacts.c.id).where(crm_contacts.c.sr_customer_inner_id.is_not(None)).limit(1)
+    return conn.execute(found).first() is not None
+
+
+def live_customer_ids(conn: Connection) -> list[tuple[str | None, int]]:
+    """(opaque id, inner id) of every shop customer in the CRM not marked deleted: what the daily
+    deletion check compares with the shop's list."""
+    rows = conn.execute(
+        select(crm_contacts.c.sr_customer_id, crm_contacts.c.sr_customer_inner_id).where(
+            crm_contacts.c.source == SOURCE,
+            crm_contacts.c.sr_customer_inner_id.is_not(None),
+            crm_contacts.c.deleted_at.is_(None),
+        )
+    )
+    return [(sr_id, inner_id) for sr_id, inner_id in rows]
+
+
 def mark_customers_deleted(conn: Connection, sr_customer_inner_ids: Iterable[int], *, now: datetime) -> int:
     """Mark the customers the shop deleted: the contact keeps its orders, gets ``deleted_at``, and
     its card is disabled. Returns how many contacts were newly marked."""

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from types import TracebackType
 
-from sqlalchemy import ColumnElement, Engine, or_, select, update
+from sqlalchemy import ColumnElement, Connection, Engine, or_, select, update
 
 from srpipeline.crm.schema import crm_sync_lease
 
@@ -117,6 +117,12 @@ def _claim(
             holder = conn.execute(select(crm_sync_lease.c.owner, crm_sync_lease.c.expires_at)).one()
             raise LeaseHeldError(holder.owner, holder.expires_at)
     return Lease(engine, owner, ttl, clock, now + ttl)
+
+
+def lease_owner(conn: Connection) -> str | None:
+    """Who the lease row names as its owner, expired or not (None when free): what a transaction
+    about to commit a sync's data checks, in that transaction."""
+    return conn.execute(select(crm_sync_lease.c.owner).where(crm_sync_lease.c.id == 1)).scalar()
 
 
 def lease_holder(engine: Engine, *, clock: Clock = utcnow) -> str | None:

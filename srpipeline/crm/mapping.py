@@ -18,7 +18,7 @@ from datetime import datetime
 from pathlib import Path
 
 import yaml
-from sqlalchemy import Connection, delete, select, update
+from sqlalchemy import Connection, Select, delete, func, select, update
 
 from srpipeline.crm.schema import crm_order_statuses, crm_orders, crm_status_mapping, sr_order_statuses
 from srpipeline.crm.upsert import upsert
@@ -160,9 +160,10 @@ def remap_orders(conn: Connection) -> int:
     ).rowcount
 
 
-def unmapped_statuses(conn: Connection) -> list[tuple[int, str | None]]:
-    """Active shop statuses without a CRM status: (inner id, shop name)."""
-    rows = conn.execute(
+def unmapped_statuses_query() -> Select[tuple[int, str | None]]:
+    """Active shop statuses without a CRM status, (inner id, shop name), by inner id: what
+    ``unmapped_statuses`` lists and the status mapping check counts."""
+    return (
         select(sr_order_statuses.c.sr_inner_id, sr_order_statuses.c.name)
         .outerjoin(
             crm_status_mapping, crm_status_mapping.c.sr_status_inner_id == sr_order_statuses.c.sr_inner_id
@@ -170,4 +171,15 @@ def unmapped_statuses(conn: Connection) -> list[tuple[int, str | None]]:
         .where(sr_order_statuses.c.is_active.is_(True), crm_status_mapping.c.crm_order_status_id.is_(None))
         .order_by(sr_order_statuses.c.sr_inner_id)
     )
-    return [(inner_id, name) for inner_id, name in rows]
+
+
+def unmapped_statuses(conn: Connection) -> list[tuple[int, str | None]]:
+    """Active shop statuses without a CRM status: (inner id, shop name)."""
+    return [(inner_id, name) for inner_id, name in conn.execute(unmapped_statuses_query())]
+
+
+def mapping_counts(conn: Connection) -> tuple[int, int]:
+    """How many shop statuses in ``crm_status_mapping`` have a CRM status, and how many have none."""
+    mapped = func.count(crm_status_mapping.c.crm_order_status_id)
+    row = conn.execute(select(mapped, func.count() - mapped)).one()
+    return row[0], row[1]

@@ -109,7 +109,6 @@ crm_sync_state = Table(
     "crm_sync_state",
     metadata,
     Column("stream", String(50), primary_key=True),
-    Column("partition_key", String(50), primary_key=True),  # "" for an unpartitioned stream
     Column("synced_until", UtcDateTime),
     Column("checkpoint", JSON),
     Column("updated_at", UtcDateTime, nullable=False),

@@ -14,9 +14,6 @@ from srpipeline.crm.upsert import LoadCounts, upsert
 
 Trigger = Literal["manual", "schedule", "backfill", "ui"]
 
-#: The partition key of an unpartitioned stream (part of the primary key, so never null).
-UNPARTITIONED = ""
-
 
 @dataclass(frozen=True, slots=True)
 class SyncState:
@@ -34,10 +31,10 @@ class SyncRequest:
     requested_by: str | None
 
 
-def get_sync_state(conn: Connection, stream: str, partition_key: str = UNPARTITIONED) -> SyncState | None:
+def get_sync_state(conn: Connection, stream: str) -> SyncState | None:
     row = conn.execute(
         select(crm_sync_state.c.synced_until, crm_sync_state.c.checkpoint).where(
-            crm_sync_state.c.stream == stream, crm_sync_state.c.partition_key == partition_key
+            crm_sync_state.c.stream == stream
         )
     ).one_or_none()
     return None if row is None else SyncState(row.synced_until, row.checkpoint)
@@ -46,7 +43,6 @@ def get_sync_state(conn: Connection, stream: str, partition_key: str = UNPARTITI
 def save_sync_state(
     conn: Connection,
     stream: str,
-    partition_key: str = UNPARTITIONED,
     *,
     synced_until: datetime | None,
     checkpoint: dict[str, Any] | None,
@@ -54,12 +50,9 @@ def save_sync_state(
 ) -> None:
     """Save a stream's state; run it in the transaction that loads the page it describes."""
     conn.execute(
-        upsert(
-            conn, crm_sync_state, ["stream", "partition_key"], ["synced_until", "checkpoint", "updated_at"]
-        ),
+        upsert(conn, crm_sync_state, ["stream"], ["synced_until", "checkpoint", "updated_at"]),
         {
             "stream": stream,
-            "partition_key": partition_key,
             "synced_until": synced_until,
             "checkpoint": checkpoint,
             "updated_at": now,
@@ -92,6 +85,17 @@ def consume_sync_requests(conn: Connection, ids: Sequence[int], run_id: str, *, 
         .where(crm_sync_requests.c.id.in_(ids), crm_sync_requests.c.consumed_at.is_(None))
         .values(consumed_at=now, run_id=run_id)
     ).rowcount
+
+
+def request_run_id(conn: Connection, request_id: int) -> str | None:
+    """The id of the run that served Sync request ``request_id``, None while it waits; raises
+    ``LookupError`` when there is no such request."""
+    row = conn.execute(
+        select(crm_sync_requests.c.run_id).where(crm_sync_requests.c.id == request_id)
+    ).one_or_none()
+    if row is None:
+        raise LookupError(f"Sync request {request_id} does not exist in this CRM database")
+    return row.run_id
 
 
 def start_sync_log(

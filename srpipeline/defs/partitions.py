@@ -12,22 +12,19 @@ from zoneinfo import ZoneInfo
 
 from dagster import DailyPartitionsDefinition, PartitionKeyRange
 
-from srpipeline import settings
+from srpipeline.settings import Settings
 
 PARTITION_DATE_FORMAT = "%Y-%m-%d"
 
 
-def daily_partitions(timezone: str | None = None, start_date: str | None = None) -> DailyPartitionsDefinition:
-    """The daily partitions of customers and orders (defaults from the environment, see settings)."""
+def daily_partitions(settings: Settings) -> DailyPartitionsDefinition:
+    """The daily partitions of customers and orders, in the shop's time zone."""
     return DailyPartitionsDefinition(
-        start_date=start_date or settings.partitions_start_date(),
-        timezone=timezone or settings.shop_timezone_name(),
+        start_date=settings.partitions_start,
+        timezone=settings.partition_timezone,
         end_offset=1,
         fmt=PARTITION_DATE_FORMAT,
     )
-
-
-daily_change_partitions = daily_partitions()
 
 
 def partition_range_window(

@@ -9,38 +9,51 @@ Each tick, in order:
 3. launch one run for every request still waiting, tagged with their ids.
 """
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from dagster import (
     DagsterInstance,
     DagsterRun,
+    DagsterRunStatus,
+    DailyPartitionsDefinition,
     DefaultSensorStatus,
     RunRequest,
     RunsFilter,
+    SensorDefinition,
     SensorEvaluationContext,
     SkipReason,
     sensor,
 )
-from dagster._core.storage.dagster_run import NOT_FINISHED_STATUSES
-from dagster._core.storage.tags import SENSOR_NAME_TAG
 from sqlalchemy import Engine
 
 from srpipeline.crm.lease import lease_holder
 from srpipeline.crm.state import consume_sync_requests, pending_sync_requests
-from srpipeline.defs.jobs import sync_job, sync_range
+from srpipeline.defs.jobs import SYNC_JOB, sync_range
 from srpipeline.defs.resources import CrmDatabaseResource
-from srpipeline.defs.tags import SHOP_POOL_RUN_TAG, SYNC_REQUESTS_TAG, served_request_ids, sync_run_tags
+from srpipeline.defs.tags import (
+    SENSOR_NAME_TAG,
+    SHOP_POOL_RUN_TAG,
+    SYNC_REQUESTS_TAG,
+    served_request_ids,
+    sync_run_tags,
+)
+from srpipeline.sync import utc_now
 
 SENSOR_NAME = "sync_requests_sensor"
 #: How many of this sensor's latest runs are looked at when settling requests.
 RECENT_RUNS = 50
+NOT_FINISHED = [
+    DagsterRunStatus.QUEUED,
+    DagsterRunStatus.NOT_STARTED,
+    DagsterRunStatus.STARTING,
+    DagsterRunStatus.STARTED,
+    DagsterRunStatus.CANCELING,
+]
 
 
 def sync_in_flight(instance: DagsterInstance) -> DagsterRun | None:
     """A queued or running run holding a step of pool `shoprenter_api`, if any."""
-    runs = instance.get_runs(
-        RunsFilter(statuses=NOT_FINISHED_STATUSES, tags={SHOP_POOL_RUN_TAG: "true"}), limit=1
-    )
+    runs = instance.get_runs(RunsFilter(statuses=NOT_FINISHED, tags={SHOP_POOL_RUN_TAG: "true"}), limit=1)
     return runs[0] if runs else None
 
 
@@ -62,24 +75,16 @@ def settle_requests(instance: DagsterInstance, engine: Engine, now: datetime) ->
         return settled
 
 
-@sensor(
-    name=SENSOR_NAME,
-    job=sync_job,
-    minimum_interval_seconds=15,
-    default_status=DefaultSensorStatus.RUNNING,
-    description="Runs `sync` for the Sync requests waiting in crm_sync_requests, one run for all of them.",
-)
-def sync_requests_sensor(context: SensorEvaluationContext, crm: CrmDatabaseResource):  # type: ignore[no-untyped-def]
-    engine = crm.get_engine()
-    now = datetime.now(UTC)
-    settled = settle_requests(context.instance, engine, now)
-    if settled:
-        context.log.info(f"{settled} Sync request(s) recorded as served by their run")
+def evaluate_requests(
+    instance: DagsterInstance, engine: Engine, partitions_def: DailyPartitionsDefinition, now: datetime
+) -> RunRequest | SkipReason:
+    """One tick: settle served requests, then one run for every request still waiting, unless busy."""
+    settle_requests(instance, engine, now)
     with engine.connect() as conn:
         waiting = pending_sync_requests(conn)
     if not waiting:
         return SkipReason("no Sync request waiting")
-    busy = sync_in_flight(context.instance)
+    busy = sync_in_flight(instance)
     if busy is not None:
         return SkipReason(f"{len(waiting)} Sync request(s) wait: run {busy.run_id} is {busy.status.value}")
     holder = lease_holder(engine)
@@ -89,7 +94,25 @@ def sync_requests_sensor(context: SensorEvaluationContext, crm: CrmDatabaseResou
     return RunRequest(
         run_key=f"sync-requests-{last}",
         tags={
-            **sync_run_tags(sync_range(engine, now), "manual"),
+            **sync_run_tags(sync_range(partitions_def, engine, now), "manual"),
             SYNC_REQUESTS_TAG: request_ids_tag(first, last),
         },
     )
+
+
+def build_sync_sensor(partitions_def: DailyPartitionsDefinition) -> SensorDefinition:
+    """The Sync button's sensor; its runs cover the days not synced yet on ``partitions_def``."""
+
+    @sensor(
+        name=SENSOR_NAME,
+        job_name=SYNC_JOB,
+        minimum_interval_seconds=15,
+        default_status=DefaultSensorStatus.RUNNING,
+        description="Runs `sync` for the Sync requests waiting in crm_sync_requests, one run for them all.",
+    )
+    def sync_requests_sensor(
+        context: SensorEvaluationContext, crm: CrmDatabaseResource
+    ) -> RunRequest | SkipReason:
+        return evaluate_requests(context.instance, crm.get_engine(), partitions_def, utc_now())
+
+    return sync_requests_sensor

@@ -14,10 +14,11 @@ from zoneinfo import ZoneInfo
 
 from srpipeline.sandbox import catalog
 from srpipeline.sandbox.errors import unknown_parameter
+from srpipeline.sandbox.fields import customer_id, order_id
 from srpipeline.sandbox.ids import decode_id
 from srpipeline.sandbox.index import Condition
 from srpipeline.sandbox.query import PAGING_PARAMS, local_datetime, local_day, whole_number
-from srpipeline.sandbox.render import Renderer, customer_id, order_id
+from srpipeline.sandbox.render import Renderer
 from srpipeline.sandbox.store import ShopStore
 
 NOTHING = Condition("inner_id", "==", -1)

@@ -9,19 +9,18 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from datetime import datetime
-from typing import Any
 from zoneinfo import ZoneInfo
 
 import orjson
 
 from srpipeline.sandbox import catalog
 from srpipeline.sandbox.clock import ShopClock
+from srpipeline.sandbox.fields import Json
 from srpipeline.sandbox.generator import DataGenerator, initial_settings, initial_statuses
 from srpipeline.sandbox.index import ColumnIndex
 from srpipeline.sandbox.model import CouponRow, CustomerRow, OrderRow, StatusRow
 from srpipeline.sandbox.render import Renderer
 
-Json = dict[str, Any]
 BASE_PLACEHOLDER = "@@SANDBOX_BASE@@"  # stands for the request's base URL in cached item JSON
 ITEM_CACHE_SIZE = 10_000  # rendered orders/customers kept (about 8 KB each for orders)
 
@@ -142,15 +141,6 @@ class ShopStore:
         r = self.renderer()
         with self.lock:
             return [r.coupon(c) for c in self.coupons.values()]
-
-    def coupon_description_items(self) -> list[Json]:
-        r = self.renderer()
-        with self.lock:
-            return [
-                r.coupon_description(c, lang.inner_id)
-                for c in self.coupons.values()
-                for lang in catalog.LANGUAGES
-            ]
 
     def status_items(self) -> list[Json]:
         r = self.renderer()

@@ -1,16 +1,15 @@
 """The Shoprenter shop: HTTP client (auth, throttle, retries, paging), typed records, errors."""
 
-from srpipeline.shoprenter.client import BatchResponse, ConnectionResult, ShoprenterClient
-from srpipeline.shoprenter.config import Secret, ShopConfig
+from srpipeline.shoprenter.client import ConnectionResult, ShoprenterClient
+from srpipeline.shoprenter.config import ShopConfig
 from srpipeline.shoprenter.errors import ShoprenterError
-from srpipeline.shoprenter.paging import ListPage, ReverseCursor, Window
+from srpipeline.shoprenter.paging import ListPage, RecordPage, ReverseCursor, Window
 
 __all__ = [
-    "BatchResponse",
     "ConnectionResult",
     "ListPage",
+    "RecordPage",
     "ReverseCursor",
-    "Secret",
     "ShopConfig",
     "ShoprenterClient",
     "ShoprenterError",

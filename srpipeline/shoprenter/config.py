@@ -3,56 +3,40 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Literal
 from urllib.parse import urlsplit
+
+from pydantic import SecretStr
 
 from srpipeline.shoprenter.errors import ConfigError
 
 LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
 API2_HOST = re.compile(r"^(?P<shop>[a-z0-9-]+)\.api2\.myshoprenter\.hu$")
 TOKEN_URL_TEMPLATE = "https://oauth.app.shoprenter.net/{shop}/app/token"
+DEFAULT_RATE = 3.0  # requests/s
+DEFAULT_TIMEZONE = "Europe/Budapest"  # the shop's time zone when its settings do not say
 
 
-class Secret:
-    """A password, client secret or token: ``repr``/``str`` never show it; ``reveal()`` does."""
-
-    __slots__ = ("_value",)
-
-    def __init__(self, value: str) -> None:
-        self._value = value
-
-    def reveal(self) -> str:
-        return self._value
-
-    def __repr__(self) -> str:
-        return "Secret('********')"
-
-    __str__ = __repr__
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Secret) and other._value == self._value
-
-    def __hash__(self) -> int:
-        return hash(self._value)
-
-
-def _secret(value: str | Secret | None) -> Secret | None:
-    return value if value is None or isinstance(value, Secret) else Secret(value)
+def _secret(value: str | SecretStr | None) -> SecretStr | None:
+    return value if value is None or isinstance(value, SecretStr) else SecretStr(value)
 
 
 @dataclass(frozen=True)
 class ShopConfig:
-    """One shop's connection settings; validated on creation (raises ConfigError, one line)."""
+    """One shop's connection settings; validated on creation (raises ConfigError, one line).
+
+    ``password`` and ``client_secret`` may be given as ``str``: they are kept as pydantic
+    ``SecretStr``, which ``repr``/``str`` never show (``get_secret_value()`` does).
+    """
 
     api_url: str
     username: str | None = None
-    password: Secret | None = None
+    password: SecretStr | None = None  # a plain str is wrapped on creation
     client_id: str | None = None
-    client_secret: Secret | None = None
+    client_secret: SecretStr | None = None
     token_url: str | None = None
-    rate: float = 3.0
+    rate: float = DEFAULT_RATE
     page_size: int = 200
     min_page_size: int = 10
     timeout: tuple[float, float] = (10.0, 60.0)
@@ -78,7 +62,7 @@ class ShopConfig:
                 "no shop credentials: set SHOPRENTER_USERNAME and SHOPRENTER_PASSWORD, "
                 "or SHOPRENTER_CLIENT_ID and SHOPRENTER_CLIENT_SECRET"
             )
-        if basic and not (self.username and self.password and self.password.reveal()):
+        if basic and not (self.username and self.password and self.password.get_secret_value()):
             raise ConfigError("SHOPRENTER_USERNAME and SHOPRENTER_PASSWORD must both be set (and not empty)")
         if basic and API2_HOST.match(urlsplit(self.api_url.strip()).hostname or ""):
             raise ConfigError(
@@ -86,7 +70,7 @@ class ShopConfig:
                 "set SHOPRENTER_CLIENT_ID and SHOPRENTER_CLIENT_SECRET instead of a username and password"
             )
         if oauth:
-            if not (self.client_id and self.client_secret and self.client_secret.reveal()):
+            if not (self.client_id and self.client_secret and self.client_secret.get_secret_value()):
                 raise ConfigError(
                     "SHOPRENTER_CLIENT_ID and SHOPRENTER_CLIENT_SECRET must both be set (and not empty)"
                 )
@@ -134,32 +118,6 @@ class ShopConfig:
         """A person waits on a connection test: every failure is told within 10 s (3 s timeouts, one
         retry). Syncs keep the long budget: a shop that recovers within minutes costs them nothing."""
         return replace(self, timeout=(3.0, 3.0), max_retries=1, backoff_base=0.5, backoff_cap=0.5)
-
-    @classmethod
-    def from_env(cls, environ: Mapping[str, str], **overrides: object) -> ShopConfig:
-        """Read SHOPRENTER_* variables; ``overrides`` set the non-secret tuning fields (timeouts, ...)."""
-        url = environ.get("SHOPRENTER_API_URL", "").strip()
-        if not url:
-            raise ConfigError("SHOPRENTER_API_URL is not set: set it to the shop's API URL")
-        rate_text = environ.get("SHOPRENTER_RATE", "").strip()
-        try:
-            rate = float(rate_text) if rate_text else 3.0
-        except ValueError:
-            raise ConfigError(f"SHOPRENTER_RATE must be a number of requests/s, got {rate_text!r}") from None
-
-        def read(name: str) -> str | None:
-            return environ.get(name) or None
-
-        return cls(
-            api_url=url,
-            username=read("SHOPRENTER_USERNAME"),
-            password=_secret(read("SHOPRENTER_PASSWORD")),
-            client_id=read("SHOPRENTER_CLIENT_ID"),
-            client_secret=_secret(read("SHOPRENTER_CLIENT_SECRET")),
-            token_url=read("SHOPRENTER_TOKEN_URL"),
-            rate=rate,
-            **overrides,  # type: ignore[arg-type]
-        )
 
 
 def _check_url(url: str, name: str) -> None:

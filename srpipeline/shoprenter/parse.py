@@ -1,5 +1,7 @@
 """Raw shop dicts -> typed records (records.py). Pure functions: no HTTP, no clock.
 
+Kept whole (~390 lines): the field rules and the record parsers that apply them are one rule set.
+
 Rules applied once, here:
 - ``""``, ``null``, ``{}`` and zero dates (``0000-00-00``, ``0000-00-00 00:00:00``,
   ``-0001-11-30T00:00:00``) are None; money and rates are ``Decimal`` (never float).
@@ -28,7 +30,6 @@ from srpipeline.shoprenter.records import (
     BadRecord,
     Coupon,
     CouponDescription,
-    Currency,
     Customer,
     Language,
     Order,
@@ -331,15 +332,6 @@ def parse_language(raw: Raw) -> Language:
         code=text(raw.get("code")),
         name=text(raw.get("name")),
         sort_order=integer(raw.get("sortOrder"), "sortOrder"),
-    )
-
-
-def parse_currency(raw: Raw) -> Currency:
-    return Currency(
-        sr_id=required_id(raw),
-        code=text(raw.get("code")),
-        name=text(raw.get("name")),
-        value=decimal(raw.get("value"), "value"),
     )
 
 

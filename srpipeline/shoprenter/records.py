@@ -26,14 +26,6 @@ class Language:
 
 
 @dataclass(frozen=True, slots=True)
-class Currency:
-    sr_id: str
-    code: str | None
-    name: str | None
-    value: Decimal | None
-
-
-@dataclass(frozen=True, slots=True)
 class OrderStatusDescription:
     sr_id: str
     status_sr_id: str | None

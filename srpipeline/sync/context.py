@@ -19,12 +19,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import Connection, Engine, select
+from sqlalchemy import Connection, Engine
 
-from srpipeline import settings
 from srpipeline.crm.guard import bind_shop, check_shop
-from srpipeline.crm.lease import Lease, LeaseHeldError, LeaseLostError, acquire, take_over
-from srpipeline.crm.schema import crm_sync_lease
+from srpipeline.crm.lease import Lease, LeaseHeldError, LeaseLostError, acquire, lease_owner, take_over
 from srpipeline.crm.state import Trigger, finish_sync_log, start_sync_log
 from srpipeline.shoprenter.client import ShoprenterClient
 from srpipeline.shoprenter.records import BadRecord
@@ -40,6 +38,7 @@ log = logging.getLogger("srpipeline.sync")
 
 
 def utc_now() -> datetime:
+    """The sync's default clock (tests inject their own)."""
     return datetime.now(UTC)
 
 
@@ -52,8 +51,8 @@ class SyncContext:
     client: ShoprenterClient
     engine: Engine
     run_id: str
+    mapping_path: Path
     trigger: Trigger = "manual"
-    mapping_path: Path = field(default_factory=settings.status_mapping_path)
     now: Callable[[], datetime] = utc_now
     progress: ProgressCallback | None = None
     log: logging.Logger = log
@@ -125,7 +124,7 @@ class SyncContext:
         """Run in every transaction that writes shop data: refuse to commit unless this run still
         holds the lease, and bind the CRM to this shop with the first data it commits (not before:
         a first sync against a mistyped URL must not bind the CRM to it)."""
-        owner = conn.execute(select(crm_sync_lease.c.owner).where(crm_sync_lease.c.id == 1)).scalar()
+        owner = lease_owner(conn)
         if owner != self.lease_owner:
             raise LeaseLostError(
                 f"The sync lease of {self.run_id} was taken over by {owner}; stopping without committing."

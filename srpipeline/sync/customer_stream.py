@@ -12,21 +12,22 @@ from collections.abc import Iterator
 from datetime import datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection
 
-from srpipeline.crm.contacts import SOURCE
-from srpipeline.crm.customer_tables import load_customers, mark_customers_deleted
-from srpipeline.crm.schema import crm_contacts
+from srpipeline.crm.customer_tables import (
+    has_shop_customers,
+    live_customer_ids,
+    load_customers,
+    mark_customers_deleted,
+)
 from srpipeline.crm.state import get_sync_state, save_sync_state
-from srpipeline.shoprenter.paging import ListPage, ReverseCursor, Window
-from srpipeline.shoprenter.parse import link_id, parse_customer, parse_page
-from srpipeline.shoprenter.records import Customer, Parsed
+from srpipeline.shoprenter.paging import RecordPage, ReverseCursor, Window
+from srpipeline.shoprenter.records import Customer
 from srpipeline.sync.context import SyncContext, stream_run
 from srpipeline.sync.report import StreamResult
 from srpipeline.sync.windowed_stream import WindowedStream, sync_windows
 
 STREAM = "customers"
-RESOURCE = "customers"
 RECONCILE_STREAM = "customers.reconcile"
 RECONCILE_AT = time(3, 0)
 
@@ -41,19 +42,13 @@ def sync_customers(
 ) -> StreamResult:
     """Sync the customers changed in ``[start, end)``; ``reconcile`` None = when due, True = now."""
 
-    def read(window: Window, resume: dict[str, Any] | None) -> Iterator[ListPage]:
-        cursor = ReverseCursor.from_json(resume) if resume else None
-        return ctx.client.iter_reverse(RESOURCE, window=window, resume=cursor)
+    def read(window: Window, resume: dict[str, Any] | None) -> Iterator[RecordPage[Customer]]:
+        return ctx.client.customer_pages(window, resume=ReverseCursor.from_json(resume) if resume else None)
 
-    def parse(page: ListPage) -> Parsed[Customer]:
-        tz = ctx.client.shop_timezone()
-        return parse_page(page.items, lambda raw: parse_customer(raw, tz), RESOURCE)
+    def load(conn: Connection, page: RecordPage[Customer], result: StreamResult) -> None:
+        result.counts += load_customers(conn, page.records, now=ctx.now())
 
-    def load(conn: Connection, page: ListPage, parsed: Parsed[Customer], result: StreamResult) -> None:
-        ctx.quarantine(STREAM, parsed.bad, result)
-        result.counts += load_customers(conn, parsed.records, now=ctx.now())
-
-    stream = WindowedStream(STREAM, read, parse, load, position=lambda page: page.resume.to_json())
+    stream = WindowedStream(STREAM, read, load, position=lambda page: page.resume.to_json())
     with stream_run(ctx, STREAM) as result:
         checked_at = ctx.now()
         first_sync = not _has_customers(ctx)
@@ -71,12 +66,7 @@ def sync_customers(
 
 def _has_customers(ctx: SyncContext) -> bool:
     with ctx.engine.connect() as conn:
-        return (
-            conn.execute(
-                select(crm_contacts.c.id).where(crm_contacts.c.sr_customer_inner_id.is_not(None)).limit(1)
-            ).first()
-            is not None
-        )
+        return has_shop_customers(conn)
 
 
 def _reconcile_due(ctx: SyncContext) -> bool:
@@ -97,19 +87,10 @@ def _reconcile_due(ctx: SyncContext) -> bool:
 def _reconcile_deletions(ctx: SyncContext) -> int:
     """Mark the CRM customers the shop no longer lists; returns how many were newly marked."""
     checked_at = ctx.now()
-    shop_ids: set[str] = set()
-    for page in ctx.client.iter_reverse(RESOURCE, window=None, full=False):
-        shop_ids.update(sr_id for item in page.items if (sr_id := link_id(item)) is not None)
+    shop_ids = ctx.client.customer_ids()
     with ctx.engine.begin() as conn:
         ctx.fence(conn)
-        known = conn.execute(
-            select(crm_contacts.c.sr_customer_id, crm_contacts.c.sr_customer_inner_id).where(
-                crm_contacts.c.source == SOURCE,
-                crm_contacts.c.sr_customer_inner_id.is_not(None),
-                crm_contacts.c.deleted_at.is_(None),
-            )
-        ).all()
-        gone = [inner_id for sr_id, inner_id in known if sr_id not in shop_ids]
+        gone = [inner_id for sr_id, inner_id in live_customer_ids(conn) if sr_id not in shop_ids]
         marked = mark_customers_deleted(conn, gone, now=checked_at)
         save_sync_state(conn, RECONCILE_STREAM, synced_until=checked_at, checkpoint=None, now=checked_at)
     ctx.log.info("customers: deletion check found %d customers gone from the shop", marked)

@@ -16,30 +16,26 @@ from typing import Any, TypeVar
 from sqlalchemy import Connection, Engine
 
 from srpipeline.crm.state import SyncState, get_sync_state, save_sync_state
-from srpipeline.shoprenter.paging import ListPage, Window
-from srpipeline.shoprenter.records import Parsed
+from srpipeline.shoprenter.paging import RecordPage, Window
 from srpipeline.sync.context import SyncContext
 from srpipeline.sync.report import ProgressMeter, StreamResult
-from srpipeline.sync.windows import SyncWindow, completed_until, next_window
+from srpipeline.sync.windows import completed_until, next_window
 
 T = TypeVar("T")
-#: Reads the pages of ``window`` from ``resume`` (a checkpoint's position, None = from the start).
-PageReader = Callable[[Window, dict[str, Any] | None], Iterator[ListPage]]
-#: Turns a page's raw items into records (and quarantined ones).
-PageParser = Callable[[ListPage], Parsed[Any]]
-#: Loads one parsed page in the caller's transaction and adds to the result.
-PageLoader = Callable[[Connection, ListPage, Parsed[Any], StreamResult], None]
+#: Reads the typed pages of ``window`` from ``resume`` (a checkpoint's position, None = the start).
+PageReader = Callable[[Window, dict[str, Any] | None], Iterator[RecordPage[Any]]]
+#: Loads one page's records in the caller's transaction and adds to the result.
+PageLoader = Callable[[Connection, RecordPage[Any], StreamResult], None]
 
 
 @dataclass(frozen=True)
 class WindowedStream:
-    """How one windowed stream reads, parses and loads; ``position`` turns a page into its resume point."""
+    """How one windowed stream reads and loads; ``position`` turns a page into its resume point."""
 
     name: str
     read: PageReader
-    parse: PageParser
     load: PageLoader
-    position: Callable[[ListPage], dict[str, Any]]
+    position: Callable[[RecordPage[Any]], dict[str, Any]]
 
 
 def sync_windows(
@@ -56,7 +52,7 @@ def sync_windows(
     checkpoint = state.checkpoint if state else None
     synced_until = state.synced_until if state else None
     if checkpoint and not full_refresh:
-        window = SyncWindow.from_json(checkpoint["window"])
+        window = Window.from_json(checkpoint["window"])
         ctx.log.info("%s: resuming the window left open at %s", stream.name, checkpoint["position"])
         synced_until = _read_window(ctx, stream, result, window, synced_until, checkpoint["position"])
     window = next_window(
@@ -80,7 +76,7 @@ def _read_window(
     ctx: SyncContext,
     stream: WindowedStream,
     result: StreamResult,
-    window: SyncWindow,
+    window: Window,
     synced_until: datetime | None,
     resume: dict[str, Any] | None,
 ) -> datetime | None:
@@ -89,11 +85,12 @@ def _read_window(
     result.window_hi = window.hi
     meter = ProgressMeter(stream.name, ctx.progress)
     before = ctx.client.stats.requests
-    parsed_pages = ((page, stream.parse(page)) for page in stream.read(Window(window.lo, window.hi), resume))
-    for page, parsed in read_ahead(parsed_pages) if ctx.read_ahead else parsed_pages:
+    pages = stream.read(window, resume)
+    for page in read_ahead(pages) if ctx.read_ahead else pages:
         with ctx.engine.begin() as conn:
             ctx.fence(conn)
-            stream.load(conn, page, parsed, result)
+            ctx.quarantine(stream.name, page.bad, result)
+            stream.load(conn, page, result)
             if page.last:
                 synced_until = completed_until(window, synced_until)
                 checkpoint = None
@@ -102,13 +99,12 @@ def _read_window(
             save_sync_state(
                 conn, stream.name, synced_until=synced_until, checkpoint=checkpoint, now=ctx.now()
             )
-        pages_left = page.resume.end // page.limit if page.resume is not None and page.limit else None
-        meter.page(len(page.items), ctx.client.stats.requests - before, pages_left, final=page.last)
+        meter.page(page.rows, ctx.client.stats.requests - before, page.pages_left, final=page.last)
     return synced_until
 
 
 def read_ahead(items: Iterator[T]) -> Iterator[T]:
-    """Fetch and parse the next page in a thread while the caller loads this one.
+    """Fetch (and parse) the next page in a thread while the caller loads this one.
 
     Used only when the shop is not throttled: at the shop's rate limit the wait for the next request
     slot is longer than a page's load, so reading ahead would gain nothing and a crash would cost one

@@ -6,27 +6,11 @@ tested without a shop or a database.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+
+from srpipeline.shoprenter.paging import Window
 
 DEFAULT_OVERLAP = timedelta(minutes=10)
-
-
-@dataclass(frozen=True)
-class SyncWindow:
-    """A window ``[lo, hi]`` of shop ``dateUpdated``; ``lo`` None means "from the beginning"."""
-
-    lo: datetime | None
-    hi: datetime
-
-    def to_json(self) -> dict[str, Any]:
-        return {"lo": self.lo.isoformat() if self.lo else None, "hi": self.hi.isoformat()}
-
-    @classmethod
-    def from_json(cls, data: dict[str, Any]) -> SyncWindow:
-        lo = data.get("lo")
-        return cls(lo=datetime.fromisoformat(lo) if lo else None, hi=datetime.fromisoformat(data["hi"]))
 
 
 def next_window(
@@ -37,7 +21,7 @@ def next_window(
     synced_until: datetime | None,
     full_refresh: bool,
     overlap: timedelta = DEFAULT_OVERLAP,
-) -> SyncWindow | None:
+) -> Window | None:
     """The window to read for the requested range ``[start, end)``, or None when nothing is left.
 
     ``hi`` is frozen at ``now`` (or the range end if earlier): nothing can enter a frozen window while
@@ -53,10 +37,10 @@ def next_window(
             return None
     if lo is not None and lo >= hi:
         return None
-    return SyncWindow(lo=lo, hi=hi)
+    return Window(lo=lo, hi=hi)
 
 
-def completed_until(window: SyncWindow, synced_until: datetime | None) -> datetime | None:
+def completed_until(window: Window, synced_until: datetime | None) -> datetime | None:
     """`synced_until` after ``window`` completes: it moves to ``hi`` only if no gap is left below it."""
     contiguous = window.lo is None or (synced_until is not None and window.lo <= synced_until)
     if not contiguous:

@@ -1,4 +1,4 @@
-"""Small builders of shop records for the CRM tests."""
+"""Small builders of shop records for the CRM tests and the CRM load benchmark."""
 
 from __future__ import annotations
 
@@ -46,7 +46,9 @@ def order(
     coupon: str | None = None,
     shipping: str | None = "990",
     total: str = "3530",
+    **changes: object,
 ) -> Order:
+    """An order of two product lines; ``changes`` replace any other field of the record."""
     lines = (line(f"{inner_id}-1"), line(f"{inner_id}-2", "1", "500")) if lines is None else lines
     totals = [OrderTotal(f"t{inner_id}-sub", "SUB_TOTAL", "Subtotal", Decimal("2500"), 1)]
     if shipping is not None:
@@ -55,7 +57,7 @@ def order(
     if coupon is not None:
         totals.append(OrderTotal(f"t{inner_id}-cpn", "COUPON", coupon, Decimal("-100"), 4))
     totals.append(OrderTotal(f"t{inner_id}-tot", "TOTAL", "Total", Decimal(total), 5))
-    return Order(
+    record = Order(
         sr_id=f"order-{inner_id}",
         inner_id=inner_id,
         number=f"INV-{inner_id}",
@@ -81,6 +83,7 @@ def order(
         if coupon is None
         else OrderCoupon(f"coupon-{coupon}", coupon, "FIXED", None, Decimal("100")),
     )
+    return replace(record, **changes)  # type: ignore[arg-type]
 
 
 def customer(

@@ -64,7 +64,7 @@ def test_disconnect_removes_exactly_the_shops_data(crm_engine: Engine) -> None:
         load_customers(conn, [customer(1, email="reg@example.com")], now=T0)
         load_orders(conn, [order(1, coupon="X"), order(2, customer="customer-1")], now=T0)
         load_coupons(conn, [coupon("c1")], now=T0)
-        save_sync_state(conn, "orders", "2025-03-01", synced_until=T0, checkpoint={"page": 1}, now=T0)
+        save_sync_state(conn, "orders", synced_until=T0, checkpoint={"page": 1}, now=T0)
         start_sync_log(conn, "run-1", "orders", "manual", now=T0)
     before = row_counts(crm_engine)
     deleted = disconnect(crm_engine)

@@ -1,9 +1,23 @@
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import Engine, inspect, select, text
+from sqlalchemy import JSON, Column, Engine, MetaData, String, Table, inspect, select, text
 
-from srpipeline.crm.engine import open_crm, upgrade
-from srpipeline.crm.schema import CONTRACT_TABLES, crm_modules, crm_order_statuses, metadata
+from srpipeline.crm.engine import alembic_config, make_engine, open_crm, upgrade
+from srpipeline.crm.schema import CONTRACT_TABLES, UtcDateTime, crm_modules, crm_order_statuses, metadata
+from srpipeline.crm.state import SyncState, get_sync_state, save_sync_state
+from srpipeline_tests.crm.factories import T0
+
+#: ``crm_sync_state`` as revisions 0001 and 0002 made it, keyed by stream and partition key.
+SYNC_STATE_0002 = Table(
+    "crm_sync_state",
+    MetaData(),
+    Column("stream", String(50), primary_key=True),
+    Column("partition_key", String(50), primary_key=True),
+    Column("synced_until", UtcDateTime),
+    Column("checkpoint", JSON),
+    Column("updated_at", UtcDateTime, nullable=False),
+)
 
 
 def test_upgrade_creates_every_contract_table_and_the_seeds(crm_engine: Engine) -> None:
@@ -36,9 +50,52 @@ def test_upgrading_twice_changes_nothing(crm_url: str) -> None:
         upgrade(engine)
         upgrade(crm_url)
         with engine.connect() as conn:
-            assert conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all() == ["0002"]
+            assert conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all() == ["0003"]
             assert conn.execute(select(crm_modules.c.id)).scalars().all() == [1, 2]
             assert len(conn.execute(select(crm_order_statuses.c.id)).all()) == 5
+    finally:
+        engine.dispose()
+
+
+def test_upgrade_from_0002_keeps_the_sync_state_of_every_stream(crm_url: str) -> None:
+    engine = make_engine(crm_url)
+    try:
+        upgrade(engine, "0002")
+        checkpoint = {"window": {"lo": "2025-03-01T00:00:00+00:00"}, "position": 3}
+        with engine.begin() as conn:
+            conn.execute(
+                SYNC_STATE_0002.insert(),
+                [
+                    {"stream": "orders", "partition_key": "", "synced_until": None,
+                     "checkpoint": checkpoint, "updated_at": T0},
+                    {"stream": "customers", "partition_key": "", "synced_until": T0,
+                     "checkpoint": None, "updated_at": T0},
+                    {"stream": "orders", "partition_key": "2025-03-01", "synced_until": T0,
+                     "checkpoint": None, "updated_at": T0},  # never read: dropped
+                ],
+            )  # fmt: skip
+        upgrade(engine)
+        with engine.connect() as conn:
+            assert get_sync_state(conn, "orders") == SyncState(None, checkpoint)
+            assert get_sync_state(conn, "customers") == SyncState(T0, None)
+        assert inspect(engine).get_pk_constraint("crm_sync_state")["constrained_columns"] == ["stream"]
+    finally:
+        engine.dispose()
+
+
+def test_downgrade_to_0002_gives_the_rows_back_their_partition_key(crm_url: str) -> None:
+    engine = open_crm(crm_url)
+    try:
+        with engine.begin() as conn:
+            save_sync_state(conn, "orders", synced_until=T0, checkpoint=None, now=T0)
+            config = alembic_config()
+            config.attributes["connection"] = conn
+            command.downgrade(config, "0002")
+        with engine.connect() as conn:
+            assert conn.execute(select(SYNC_STATE_0002.c.stream, SYNC_STATE_0002.c.partition_key)).all() == [
+                ("orders", "")
+            ]
+        upgrade(engine)
     finally:
         engine.dispose()
 

@@ -16,18 +16,19 @@ from srpipeline.crm.upsert import LoadCounts
 from srpipeline_tests.crm.factories import T0
 
 
-def test_sync_state_round_trips_per_stream_and_partition(crm_engine: Engine) -> None:
+def test_sync_state_round_trips_per_stream(crm_engine: Engine) -> None:
     with crm_engine.begin() as conn:
-        assert get_sync_state(conn, "orders", "2025-03-01") is None
+        assert get_sync_state(conn, "orders") is None
         checkpoint = {"lo": "2025-03-01T00:00:00+00:00", "next_inner_id": 201}
-        save_sync_state(conn, "orders", "2025-03-01", synced_until=None, checkpoint=checkpoint, now=T0)
-        save_sync_state(conn, "statuses", synced_until=T0, checkpoint=None, now=T0)
-        state = get_sync_state(conn, "orders", "2025-03-01")
+        save_sync_state(conn, "orders", synced_until=None, checkpoint=checkpoint, now=T0)
+        state = get_sync_state(conn, "orders")
         assert state is not None and (state.synced_until, state.checkpoint) == (None, checkpoint)
-        save_sync_state(conn, "orders", "2025-03-01", synced_until=T0, checkpoint=None, now=T0)
-        state = get_sync_state(conn, "orders", "2025-03-01")
+        assert get_sync_state(conn, "statuses") is None
+        save_sync_state(conn, "statuses", synced_until=T0, checkpoint=None, now=T0)
+        save_sync_state(conn, "orders", synced_until=T0, checkpoint=None, now=T0)
+        state = get_sync_state(conn, "orders")
         assert state is not None and (state.synced_until, state.checkpoint) == (T0, None)
-        assert get_sync_state(conn, "statuses") is not None and get_sync_state(conn, "orders") is None
+        assert get_sync_state(conn, "statuses") is not None
 
 
 def test_sync_requests_queue_and_are_consumed_by_one_run(crm_engine: Engine) -> None:

@@ -1,61 +1,51 @@
-"""Fixtures for the Dagster layer: a sandbox shop, a SQLite CRM and the resources pointing at them.
+"""Fixtures for the Dagster layer: a sandbox shop, a SQLite CRM and the definitions pointing at them.
 
-The daily partitions start a few days ago (SRPIPELINE_START_DATE, read when srpipeline.defs is first
-imported): the first partition is open at the bottom, so the shop's older rows still land in it, and a
-run over the whole range writes a handful of partition events instead of one per day since 2024.
+The daily partitions start a few days ago (SRPIPELINE_START_DATE): the first partition is open at the
+bottom, so the shop's older rows still land in it, and a run over the whole range writes a handful of
+partition events instead of one per day since 2024.
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-
-TEST_START_DATE = (date.today() - timedelta(days=3)).isoformat()
-os.environ.setdefault("SRPIPELINE_START_DATE", TEST_START_DATE)
-
-from dagster import (  # noqa: E402
+from dagster import (
     DagsterInstance,
+    Definitions,
     ExecuteInProcessResult,
     PartitionKeyRange,
     instance_for_test,
-    load_assets_from_modules,
     materialize,
 )
-from sqlalchemy import Engine  # noqa: E402
+from sqlalchemy import Engine
 
-from srpipeline.crm.engine import open_crm, sqlite_url  # noqa: E402
-from srpipeline.defs.assets import crm_assets, shop_assets  # noqa: E402
-from srpipeline.defs.checks import ASSET_CHECKS  # noqa: E402
-from srpipeline.defs.partitions import daily_change_partitions  # noqa: E402
-from srpipeline.defs.resources import CrmDatabaseResource, ShoprenterResource  # noqa: E402
-from srpipeline.defs.tags import sync_run_tags  # noqa: E402
-from srpipeline.sandbox import SandboxShop  # noqa: E402
+from srpipeline.crm.engine import open_crm, sqlite_url
+from srpipeline.defs.definitions import build_definitions
+from srpipeline.defs.partitions import daily_partitions
+from srpipeline.defs.tags import sync_run_tags
+from srpipeline.sandbox import SandboxShop
+from srpipeline.settings import Settings, read_settings
+
+TEST_START_DATE = (date.today() - timedelta(days=3)).isoformat()
+TEST_PARTITIONS = daily_partitions(read_settings({"SRPIPELINE_START_DATE": TEST_START_DATE}))
 
 
 @dataclass
 class Pipeline:
-    """A started sandbox shop, the CRM file and the environment the code location reads."""
+    """A started sandbox shop, the CRM file, the environment the code location reads and its settings."""
 
     shop: SandboxShop
     crm_url: str
     engine: Engine
     env: dict[str, str]
+    settings: Settings
 
-    def resources(self) -> dict[str, object]:
-        return {
-            "shop": ShoprenterResource(
-                api_url=self.shop.classic_url,
-                username=self.shop.username,
-                password=self.shop.password,
-                rate=0,
-            ),
-            "crm": CrmDatabaseResource(database_url=self.crm_url),
-        }
+    def definitions(self) -> Definitions:
+        return build_definitions(self.settings)
 
 
 @pytest.fixture
@@ -74,7 +64,7 @@ def make_pipeline(
             "DAGSTER_HOME": str(home),
             "CRM_DATABASE_URL": crm_url,
             "SRPIPELINE_STATUS_MAPPING": str(tmp_path / "status_mapping.yaml"),
-            "SRPIPELINE_START_DATE": os.environ["SRPIPELINE_START_DATE"],
+            "SRPIPELINE_START_DATE": TEST_START_DATE,
             "SHOPRENTER_API_URL": shop.classic_url,
             "SHOPRENTER_USERNAME": shop.username,
             "SHOPRENTER_PASSWORD": shop.password,
@@ -84,7 +74,7 @@ def make_pipeline(
             monkeypatch.setenv(name, value)
         engine = open_crm(crm_url)
         engines.append(engine)
-        return Pipeline(shop, crm_url, engine, env)
+        return Pipeline(shop, crm_url, engine, env, read_settings(env))
 
     yield make
     for engine in engines:
@@ -104,7 +94,7 @@ def instance() -> Iterator[DagsterInstance]:
 
 def full_range() -> PartitionKeyRange:
     """Every daily partition up to today: a first sync."""
-    keys = daily_change_partitions.get_partition_keys()
+    keys = TEST_PARTITIONS.get_partition_keys()
     return PartitionKeyRange(keys[0], keys[-1])
 
 
@@ -116,9 +106,10 @@ def materialize_all(
     pipeline: Pipeline, instance: DagsterInstance, *, tags: dict[str, str] | None = None, **kwargs: object
 ) -> ExecuteInProcessResult:
     """Every asset and check, as the `sync` job runs them, over every partition (unless tags say)."""
+    defs = pipeline.definitions()
     return materialize(
-        [*load_assets_from_modules([shop_assets, crm_assets]), *ASSET_CHECKS],
-        resources=pipeline.resources(),
+        [*defs.assets, *defs.asset_checks],
+        resources=defs.resources,
         instance=instance,
         tags=sync_tags() if tags is None else tags,
         raise_on_error=False,

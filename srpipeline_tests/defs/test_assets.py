@@ -96,8 +96,8 @@ def test_the_trigger_comes_from_the_run_tags() -> None:
 
 
 def test_a_sensor_run_marks_the_requests_it_serves_as_soon_as_it_starts(pipeline, instance) -> None:
+    from srpipeline.app.runs import request_sync
     from srpipeline.crm.schema import crm_sync_requests
-    from srpipeline.defs.launch import request_sync
     from srpipeline.defs.tags import SYNC_REQUESTS_TAG
 
     first, second, later = (request_sync(pipeline.engine, name) for name in ("a", "b", "c"))

@@ -6,7 +6,6 @@ two runs, the pool keeps every run of `shoprenter_api` apart in time, and the CR
 """
 
 import itertools
-import os
 import socket
 import time
 from datetime import date
@@ -16,9 +15,11 @@ import requests
 from dagster import DagsterInstance, DagsterRunStatus, RunsFilter
 from sqlalchemy import func, select
 
+from srpipeline.app.runs import request_sync
+from srpipeline.app.ui import start_ui
 from srpipeline.crm.schema import crm_contacts, crm_orders, crm_sync_requests
-from srpipeline.defs.launch import prepare_dagster_home, request_sync, start_ui
 from srpipeline.defs.tags import SHOP_POOL_RUN_TAG, SYNC_REQUESTS_TAG
+from srpipeline.settings import read_settings
 
 pytestmark = pytest.mark.e2e
 
@@ -75,8 +76,8 @@ mutation($params: ExecutionParams!) {
 def test_sync_presses_and_a_ui_materialize_through_the_real_daemon(make_pipeline, tmp_path) -> None:
     deadline = time.monotonic() + DEADLINE
     pipeline = make_pipeline(orders=300, customers=80, rate=20)
-    home = prepare_dagster_home(tmp_path / "dagster_home")
-    ui = start_ui(home, port=free_port(), env={**os.environ, **pipeline.env, "DAGSTER_HOME": str(home)})
+    home = tmp_path / "dagster_home"
+    ui = start_ui(read_settings({**pipeline.env, "DAGSTER_HOME": str(home)}), port=free_port())
     try:
         ui.wait_ready(timeout=60)
         engine = pipeline.engine

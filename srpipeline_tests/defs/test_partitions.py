@@ -5,9 +5,12 @@ import pytest
 from dagster import PartitionKeyRange
 
 from srpipeline.defs.partitions import daily_partitions, partition_range_window, sync_partition_range
+from srpipeline.settings import read_settings
 
 BUDAPEST = ZoneInfo("Europe/Budapest")
-PARTITIONS = daily_partitions(timezone="Europe/Budapest", start_date="2026-01-01")
+PARTITIONS = daily_partitions(
+    read_settings({"SHOPRENTER_TIMEZONE": "Europe/Budapest", "SRPIPELINE_START_DATE": "2026-01-01"})
+)
 
 
 def test_partitions_are_days_in_the_shop_time_zone_with_today_included() -> None:

@@ -4,24 +4,29 @@ from datetime import UTC, datetime
 
 import pytest
 from dagster import DagsterRunStatus, RunRequest, SkipReason, build_schedule_context, build_sensor_context
-from dagster._core.storage.tags import SENSOR_NAME_TAG
 from dagster._core.test_utils import create_run_for_test
 from dagster._utils.schedules import cron_string_iterator
 from sqlalchemy import select
 
+from srpipeline.app.runs import request_sync
 from srpipeline.crm.schema import crm_sync_requests
-from srpipeline.defs.launch import request_sync
 from srpipeline.defs.resources import CrmDatabaseResource
-from srpipeline.defs.schedules import dawn_sync
-from srpipeline.defs.sensors import SENSOR_NAME, sync_requests_sensor
-from srpipeline.defs.tags import SHOP_POOL_RUN_TAG, SYNC_REQUESTS_TAG, TRIGGER_TAG
+from srpipeline.defs.schedules import build_dawn_schedule
+from srpipeline.defs.sensors import SENSOR_NAME, build_sync_sensor
+from srpipeline.defs.tags import SENSOR_NAME_TAG, SHOP_POOL_RUN_TAG, SYNC_REQUESTS_TAG, TRIGGER_TAG
 
-from .conftest import full_range
+from .conftest import TEST_PARTITIONS, full_range
+
+sync_requests_sensor = build_sync_sensor(TEST_PARTITIONS)
+dawn_sync = build_dawn_schedule(TEST_PARTITIONS)
 
 
 @pytest.fixture
 def crm(tmp_path) -> CrmDatabaseResource:
-    return CrmDatabaseResource(database_url=f"sqlite:///{tmp_path / 'crm.sqlite'}")
+    return CrmDatabaseResource(
+        database_url=f"sqlite:///{tmp_path / 'crm.sqlite'}",
+        status_mapping_path=str(tmp_path / "mapping.yaml"),
+    )
 
 
 def tick(instance, crm):

@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-import srpipeline.defs.launch  # noqa: F401 - imported by a press; loaded up front so presses are quick
+import srpipeline.app.runs  # noqa: F401 - imported by a press; loaded up front so presses are quick
 from srpipeline.cli import main
 from srpipeline.crm.engine import make_engine
 from srpipeline.crm.schema import crm_sync_log, crm_sync_requests

@@ -18,12 +18,14 @@ import pytest
 from dagster import DagsterInstance
 from sqlalchemy import select
 
+from srpipeline.app.home import prepare_dagster_home
+from srpipeline.app.runs import run_sync_job
 from srpipeline.cli import main
 from srpipeline.crm.engine import make_engine, sqlite_url
 from srpipeline.crm.schema import metadata
-from srpipeline.defs.launch import prepare_dagster_home, run_sync_job
 from srpipeline.sandbox import SandboxShop
 from srpipeline.sandbox.auth import Credentials
+from srpipeline.settings import read_settings
 
 PASSWORD = "Pw-Kx7Qz-9931-quux"
 CLIENT_SECRET = "Cs-Vb2Lm-5518-frob"
@@ -134,7 +136,7 @@ def test_no_secret_in_the_dagster_home_after_a_sync_job(
     for key in ("SHOPRENTER_USERNAME", "SHOPRENTER_PASSWORD"):
         monkeypatch.delenv(key, raising=False)
     with DagsterInstance.from_config(str(home)) as instance:
-        success, report = run_sync_job(instance, trigger="manual")
+        success, report = run_sync_job(instance, read_settings(), trigger="manual")
         assert success
         run = instance.get_run_by_id(report.run_id)
         shown = repr((run.run_config, run.tags, report.assets, report.checks))

@@ -13,6 +13,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -25,7 +26,6 @@ from srpipeline.crm.schema import crm_sync_log
 from srpipeline.crm.state import get_sync_state
 from srpipeline.sandbox import SandboxShop, ShopClock
 from srpipeline.shoprenter.client import ShoprenterClient
-from srpipeline.shoprenter.config import ShopConfig
 from srpipeline.sync import SyncContext, sync_everything
 from srpipeline_tests.crm_equality import assert_crm_equals_shop
 from srpipeline_tests.reliability.support import change_the_shop, doubled_keys
@@ -177,7 +177,9 @@ def test_a_shop_down_past_the_retry_budget_fails_in_one_line_and_the_next_sync_c
     monkeypatch.setattr(  # the CLI's own client, with a small retry budget that costs milliseconds
         cli,
         "shop_client",
-        lambda: ShoprenterClient(ShopConfig.from_env(os.environ, **FAST_RETRIES, max_retries=3)),
+        lambda settings, **_: ShoprenterClient(
+            replace(settings.shop.config(), **FAST_RETRIES, max_retries=3)
+        ),
     )
     full_pages: list[int] = []
 

@@ -22,7 +22,7 @@ from srpipeline.shoprenter.errors import (
     ResourceNotFound,
     ShoprenterError,
 )
-from srpipeline.shoprenter.paging import ListPage, ReverseCursor, Window
+from srpipeline.shoprenter.paging import RecordPage, ReverseCursor, Window
 
 FAST = {"backoff_base": 0.01, "backoff_cap": 0.05, "rate": 0}
 
@@ -43,8 +43,13 @@ def oauth(shop: Any, **kw: Any) -> ShopConfig:
     )
 
 
-def ids(pages: Iterator[ListPage]) -> list[str]:
-    return [item["id"] for page in pages for item in page.items]
+def ids(pages: Iterator[RecordPage[Any]]) -> list[str]:
+    return [record.sr_id for page in pages for record in page.records]
+
+
+def placed_orders(shop: Any) -> list[dict[str, Any]]:
+    """The orders an order read hands out: every one but the abandoned carts."""
+    return shop.store.order_items(include_abandoned=False)
 
 
 def window_now(shop: Any) -> Window:
@@ -72,9 +77,7 @@ def test_oauth_token_is_reused_and_fetched_again_once_on_401(shop: Any) -> None:
         lambda r, *a, **k: headers.append(r.request.headers.get("Authorization", ""))
     )
     client = ShoprenterClient(oauth(shop, page_size=20), session=session)
-    assert len(ids(client.iter_keyset("orderExtend", window=window_now(shop)))) == len(
-        shop.store.order_items()
-    )
+    assert len(ids(client.order_pages(window_now(shop)))) == len(placed_orders(shop))
     token_calls = [r for r in shop.request_log if r.path.endswith("/token")]
     assert len(token_calls) == 1
     bearer = {h for h in headers if h.startswith("Bearer ")}
@@ -88,8 +91,7 @@ def test_oauth_token_is_reused_and_fetched_again_once_on_401(shop: Any) -> None:
 @pytest.mark.parametrize("reader", ["keyset", "reverse"])
 def test_window_read_keeps_every_row_when_others_leave_mid_read(make_sandbox: Any, reader: str) -> None:
     shop = make_sandbox(orders=150, customers=150, seed=5, rate=0)
-    resource = "orderExtend" if reader == "keyset" else "customers"
-    before = shop.store.order_items() if reader == "keyset" else shop.store.customer_items()
+    before = placed_orders(shop) if reader == "keyset" else shop.store.customer_items()
     hi = shop.store.clock.now()
     shop.control.set_clock(hi + timedelta(minutes=1))  # changes from now on fall after hi: they leave
     window = Window(lo=None, hi=hi)
@@ -108,10 +110,7 @@ def test_window_read_keeps_every_row_when_others_leave_mid_read(make_sandbox: An
 
     shop.after_page(move_rows)
     client = ShoprenterClient(basic(shop, page_size=20))
-    if reader == "keyset":
-        read = ids(client.iter_keyset(resource, window=window))
-    else:
-        read = ids(client.iter_reverse(resource, window=window))
+    read = ids(client.order_pages(window) if reader == "keyset" else client.customer_pages(window))
     assert moved, "the hook ran"
     expected = {raw["id"] for raw in before if int(raw["innerId"]) not in leaving}
     assert len(read) == len(set(read)), "no row twice"
@@ -123,34 +122,41 @@ def test_reverse_resume_cursor_is_in_rows_and_survives_a_halved_page_size(make_s
     shop = make_sandbox(orders=10, customers=95, seed=2, rate=0)
     window = window_now(shop)
     client = ShoprenterClient(basic(shop, page_size=20))
-    pages = client.iter_reverse("customers", window=window)
+    pages = client.customer_pages(window)
     first = next(pages)
     assert first.resume == ReverseCursor(end=80) and not first.last
     shop.faults.oversize_504 = 10  # the rest must be read with smaller pages
     resumed = ShoprenterClient(basic(shop, page_size=20, min_page_size=10))
-    rest = list(resumed.iter_reverse("customers", window=window, resume=ReverseCursor.from_json({"end": 80})))
+    rest = list(resumed.customer_pages(window, resume=ReverseCursor.from_json({"end": 80})))
     assert rest[-1].last and rest[-1].resume == ReverseCursor(end=0)
-    read = {item["id"] for page in [first, *rest] for item in page.items}
+    read = {record.sr_id for page in [first, *rest] for record in page.records}
     assert read == {raw["id"] for raw in shop.store.customer_items()}
 
 
 def test_never_more_than_rate_requests_in_any_second(make_sandbox: Any) -> None:
     shop = make_sandbox(orders=85, customers=10, seed=4, rate=3.0)
     client = ShoprenterClient(basic(shop, rate=3.0, page_size=10))
-    assert len(ids(client.iter_keyset("orderExtend", window=window_now(shop)))) == 85
+    assert len(ids(client.order_pages(window_now(shop)))) == len(placed_orders(shop))
     times = sorted(r.at for r in shop.request_log)
     assert len(times) >= 8
     assert max(sum(1 for t in times[i:] if t < start + 1.0) for i, start in enumerate(times)) <= 3
     assert all(r.status != 429 for r in shop.request_log)
 
 
-def test_clients_of_one_shop_in_one_process_share_the_rate_limit(make_sandbox: Any) -> None:
-    """A Dagster run builds a client per asset: back-to-back clients must not burst past the limit."""
+def test_threads_sharing_one_client_share_its_rate_limit(make_sandbox: Any) -> None:
+    """A run builds one client and hands it to every asset: together they never pass the limit."""
     shop = make_sandbox(orders=40, customers=10, seed=5, rate=3.0)
-    for _ in range(4):
-        client = ShoprenterClient(basic(shop, rate=3.0))
-        client.list_page("orderStatuses", page=0)
-        client.list_page("coupons", page=0)
+    client = ShoprenterClient(basic(shop, rate=3.0))
+
+    def asset() -> None:
+        client.get("orderStatuses")
+        client.get("coupons")
+
+    threads = [threading.Thread(target=asset) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
     times = sorted(r.at for r in shop.request_log)
     assert len(times) == 8
     assert max(sum(1 for t in times[i:] if t < start + 1.0) for i, start in enumerate(times)) <= 3
@@ -164,8 +170,8 @@ def test_reads_finish_through_faults(make_sandbox: Any) -> None:
     shop.faults.drop_rate = 0.1
     shop.faults.truncate_rate = 0.1
     client = ShoprenterClient(basic(shop, page_size=20, max_retries=10))
-    read = ids(client.iter_keyset("orderExtend", window=window_now(shop)))
-    assert sorted(read) == sorted(raw["id"] for raw in shop.store.order_items())
+    read = ids(client.order_pages(window_now(shop)))
+    assert sorted(read) == sorted(raw["id"] for raw in placed_orders(shop))
     assert client.stats.retries > 0
     statuses = {r.status for r in shop.request_log}
     assert statuses & {500, 503, 504}
@@ -175,7 +181,7 @@ def test_429_storm_pauses_then_finishes(make_sandbox: Any) -> None:
     shop = make_sandbox(orders=30, customers=10, seed=7, rate=0)
     shop.faults.storm(0.3)
     client = ShoprenterClient(basic(shop, page_size=10, max_retries=20))
-    assert len(ids(client.iter_keyset("orderExtend", window=window_now(shop)))) == 30
+    assert len(ids(client.order_pages(window_now(shop)))) == len(placed_orders(shop))
     assert client.stats.throttled > 0
     assert client.stats.snapshot()["throttled"] == sum(1 for r in shop.request_log if r.status == 429)
 
@@ -183,8 +189,8 @@ def test_429_storm_pauses_then_finishes(make_sandbox: Any) -> None:
 def test_504_on_big_pages_halves_the_page_size(shop: Any) -> None:
     shop.faults.oversize_504 = 50
     client = ShoprenterClient(basic(shop, page_size=200))
-    read = ids(client.iter_keyset("orderExtend", window=window_now(shop)))
-    assert sorted(read) == sorted(raw["id"] for raw in shop.store.order_items())
+    read = ids(client.order_pages(window_now(shop)))
+    assert sorted(read) == sorted(raw["id"] for raw in placed_orders(shop))
     limits = [int(r.query["limit"]) for r in shop.request_log if "orderExtend" in r.path]
     assert limits[:3] == [200, 100, 50]
     assert set(limits[3:]) == {50}
@@ -194,7 +200,7 @@ def test_401_is_one_line_and_not_retried(shop: Any) -> None:
     config = ShopConfig(api_url=shop.classic_url, username=shop.username, password="wrong-pass", **FAST)
     client = ShoprenterClient(config)
     with pytest.raises(CredentialsRejected) as caught:
-        client.list_page("orderStatuses", page=0)
+        client.get("orderStatuses")
     assert "credentials rejected (401)" in caught.value.reason and "wrong-pass" not in str(caught.value)
     assert len(shop.request_log) == 1
     result = client.test_connection()
@@ -211,7 +217,7 @@ def test_oauth_bad_secret_stops_at_the_token_endpoint(shop: Any) -> None:
         **FAST,
     )
     with pytest.raises(CredentialsRejected, match="token endpoint"):
-        ShoprenterClient(config).list_page("orderStatuses", page=0)
+        ShoprenterClient(config).get("orderStatuses")
     assert len(shop.request_log) == 1
 
 
@@ -294,14 +300,21 @@ def test_unreachable_shop_after_the_retry_budget() -> None:
     assert "after 3 attempts" in result.message and client.stats.requests == 3
 
 
-def test_batch_reports_each_part(shop: Any) -> None:
-    client = ShoprenterClient(basic(shop))
-    gone = shop.store.customer_items()[1]
-    shop.control.delete_customer(int(gone["innerId"]))
-    answers = client.batch(["orderStatuses?full=1&limit=5", f"customers/{gone['id']}"])
-    assert [a.ok for a in answers] == [True, False]
-    assert answers[1].status == 404
-    assert len(answers[0].body["items"]) == 5
+def test_order_pages_know_which_orders_are_storno(shop: Any) -> None:
+    for raw in placed_orders(shop)[5:60:10]:  # a few more storno orders, spread over the pages
+        shop.control.storno_order(int(raw["innerId"]))
+    client = ShoprenterClient(basic(shop, page_size=20))
+    pages = list(client.order_pages(window_now(shop)))
+    storno = set().union(*(page.storno_inner_ids for page in pages))
+    kept = shop.store.order_items(include_storno=False, include_abandoned=False)
+    expected = {int(raw["innerId"]) for raw in placed_orders(shop)} - {int(raw["innerId"]) for raw in kept}
+    assert storno == expected and storno
+    assert pages[-1].last and pages[-1].next_inner_id_min is not None
+
+
+def test_customer_ids_are_every_customer(shop: Any) -> None:
+    client = ShoprenterClient(basic(shop, page_size=20))
+    assert client.customer_ids() == {raw["id"] for raw in shop.store.customer_items()}
 
 
 def test_no_secret_in_logs_or_errors(make_sandbox: Any, caplog: pytest.LogCaptureFixture) -> None:
@@ -317,7 +330,7 @@ def test_no_secret_in_logs_or_errors(make_sandbox: Any, caplog: pytest.LogCaptur
     client = ShoprenterClient(oauth(shop, page_size=10, max_retries=1), session=session)
     messages = []
     try:
-        ids(client.iter_keyset("orderExtend", window=window_now(shop)))
+        ids(client.order_pages(window_now(shop)))
     except ShoprenterError as exc:
         messages.append(str(exc))
     assert caplog.records, "retries were logged"
@@ -329,7 +342,7 @@ def test_no_secret_in_logs_or_errors(make_sandbox: Any, caplog: pytest.LogCaptur
 def test_window_is_sent_in_shop_local_time(shop: Any) -> None:
     hi = shop.store.clock.now()
     client = ShoprenterClient(basic(shop))
-    list(client.iter_keyset("orderExtend", window=Window(lo=hi - timedelta(days=1), hi=hi)))
+    list(client.order_pages(Window(lo=hi - timedelta(days=1), hi=hi)))
     query = next(r.query for r in shop.request_log if "orderExtend" in r.path)
     tz = client.shop_timezone()
     assert query["updatedAtMax"] == hi.astimezone(tz).strftime("%Y-%m-%dT%H:%M:%S")

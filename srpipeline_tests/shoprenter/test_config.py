@@ -1,11 +1,18 @@
-"""ShopConfig: env reading, validation messages, secrets hidden, token URL derivation."""
+"""ShopConfig read through the settings: validation messages, secrets hidden, token URL derivation."""
 
 from __future__ import annotations
 
 import pytest
+from pydantic import SecretStr
 
-from srpipeline.shoprenter.config import Secret, ShopConfig
+from srpipeline.settings import read_settings
+from srpipeline.shoprenter.config import ShopConfig
 from srpipeline.shoprenter.errors import ConfigError
+
+
+def from_env(environ: dict[str, str]) -> ShopConfig:
+    return read_settings(environ).shop.config()
+
 
 BASIC = {
     "SHOPRENTER_API_URL": "https://MyShop.api.myshoprenter.hu/",
@@ -20,26 +27,27 @@ OAUTH = {
 
 
 def test_basic_from_env() -> None:
-    config = ShopConfig.from_env({**BASIC, "SHOPRENTER_RATE": "2.5"})
+    config = from_env({**BASIC, "SHOPRENTER_RATE": "2.5"})
     assert config.auth_mode == "basic"
     assert config.rate == 2.5
-    assert config.password is not None and config.password.reveal() == "hunter2-password"
+    assert config.password is not None and config.password.get_secret_value() == "hunter2-password"
     assert config.normalized_url == "https://myshop.api.myshoprenter.hu"
     assert config.resolved_token_url is None
 
 
 def test_oauth_token_url_is_derived_from_the_api2_host() -> None:
-    config = ShopConfig.from_env(OAUTH)
+    config = from_env(OAUTH)
     assert config.auth_mode == "oauth2"
     assert config.resolved_token_url == "https://oauth.app.shoprenter.net/myshop/app/token"
     assert config.rate == 3.0 and config.page_size == 200
 
 
 def test_secrets_never_in_repr_or_str() -> None:
-    for config in (ShopConfig.from_env(BASIC), ShopConfig.from_env(OAUTH)):
+    for config in (from_env(BASIC), from_env(OAUTH)):
         shown = repr(config) + str(config)
         assert "hunter2-password" not in shown and "s3cret-value" not in shown
-    assert str(Secret("x-token")) == repr(Secret("x-token")) == "Secret('********')"
+    plain = ShopConfig(api_url="https://x.api.myshoprenter.hu", username="u", password="hunter2-password")
+    assert isinstance(plain.password, SecretStr) and "hunter2-password" not in repr(plain) + str(plain)
 
 
 @pytest.mark.parametrize(
@@ -68,16 +76,16 @@ def test_secrets_never_in_repr_or_str() -> None:
 )
 def test_validation_messages_are_one_actionable_line(env: dict[str, str], message: str) -> None:
     with pytest.raises(ConfigError) as caught:
-        ShopConfig.from_env(env)
+        from_env(env)
     assert message in caught.value.reason
     assert "\n" not in caught.value.reason
     assert "hunter2-password" not in caught.value.reason and "pw@" not in caught.value.reason
 
 
 def test_plain_http_is_allowed_to_localhost_only() -> None:
-    config = ShopConfig.from_env({**BASIC, "SHOPRENTER_API_URL": "http://127.0.0.1:8080"})
+    config = from_env({**BASIC, "SHOPRENTER_API_URL": "http://127.0.0.1:8080"})
     assert config.normalized_url == "http://127.0.0.1:8080"
-    oauth = ShopConfig.from_env(
+    oauth = from_env(
         {
             **OAUTH,
             "SHOPRENTER_API_URL": "http://localhost:9/api",

@@ -92,7 +92,7 @@ def test_embedded_coupon_dates() -> None:
     assert coupon.updated_at is None  # "0000-00-00 00:00:00"
 
 
-def test_descriptions_languages_currencies_statuses() -> None:
+def test_descriptions_languages_statuses() -> None:
     description = parse.parse_order_status_description(load("order_status_description", "get_id"))
     assert (description.name, description.color) == ("Pending", "#ff00ff")
     assert description.status_sr_id == "b3JkZXJTdGF0dXMtb3JkZXJfc3RhdHVzX2lkPTE="
@@ -105,8 +105,6 @@ def test_descriptions_languages_currencies_statuses() -> None:
     assert coupon_description.name == "free_delivery"
     language = parse.parse_language(load("language", "get_id"))
     assert (language.inner_id, language.code, language.sort_order) == (1, "hu", 1)
-    currency = parse.parse_currency(load("currency", "get_id"))
-    assert (currency.code, currency.value) == ("HUF", Decimal("1.00000000"))
 
 
 def test_link_only_lists_parse_nothing_into_records_but_quarantine_by_reason() -> None:
@@ -130,7 +128,6 @@ PARSERS = {
     "order_status": parse.parse_order_status,
     "order_status_description": parse.parse_order_status_description,
     "language": parse.parse_language,
-    "currency": parse.parse_currency,
 }
 
 

@@ -18,5 +18,4 @@ def webshop_segments(
     context: AssetExecutionContext, shop: ShoprenterResource, crm: CrmDatabaseResource
 ) -> MaterializeResult:
     # The shop resource only names the shop for the CRM's one-shop guard; nothing is requested.
-    with sync_context(context, shop, crm) as ctx:
-        return materialized(sync_segments(ctx))
+    return materialized(sync_segments(sync_context(context, shop, crm)))

@@ -4,24 +4,22 @@ Every asset here calls the shop, so each is in pool ``shoprenter_api`` (one such
 Customers and orders are partitioned by day of last change; a range of days is read in one run.
 """
 
+from collections.abc import Iterator
+
 from dagster import (
     AssetExecutionContext,
+    AssetsDefinition,
     AssetSpec,
     BackfillPolicy,
+    DailyPartitionsDefinition,
     MaterializeResult,
     asset,
     multi_asset,
 )
-from sqlalchemy import func, select
 
-from srpipeline.crm.schema import crm_status_mapping
-from srpipeline.defs.assets.run_context import (
-    PartitionedSyncConfig,
-    materialized,
-    sync_context,
-    sync_partition_range,
-)
-from srpipeline.defs.partitions import daily_change_partitions
+from srpipeline.crm.mapping import mapping_counts
+from srpipeline.defs.assets.run_context import PartitionedSyncConfig, materialized, sync_context
+from srpipeline.defs.partitions import partition_range_window
 from srpipeline.defs.resources import CrmDatabaseResource, ShoprenterResource
 from srpipeline.defs.tags import SHOP_POOL
 from srpipeline.sync import sync_coupons, sync_customers, sync_order_statuses, sync_orders
@@ -51,17 +49,11 @@ GROUP = "shoprenter"
 )
 def order_statuses_and_mapping(
     context: AssetExecutionContext, shop: ShoprenterResource, crm: CrmDatabaseResource
-):  # type: ignore[no-untyped-def]
-    with sync_context(context, shop, crm) as ctx:
-        result = sync_order_statuses(ctx)
+) -> Iterator[MaterializeResult]:
+    result = sync_order_statuses(sync_context(context, shop, crm))
     yield materialized(result, asset_key="order_statuses")
     with crm.get_engine().connect() as conn:
-        mapped, unmapped = conn.execute(
-            select(
-                func.count(crm_status_mapping.c.crm_order_status_id),
-                func.count() - func.count(crm_status_mapping.c.crm_order_status_id),
-            )
-        ).one()
+        mapped, unmapped = mapping_counts(conn)
     yield MaterializeResult(asset_key="status_mapping", metadata={"mapped": mapped, "unmapped": unmapped})
 
 
@@ -74,41 +66,52 @@ def order_statuses_and_mapping(
 def coupons(
     context: AssetExecutionContext, shop: ShoprenterResource, crm: CrmDatabaseResource
 ) -> MaterializeResult:
-    with sync_context(context, shop, crm) as ctx:
-        return materialized(sync_coupons(ctx))
+    return materialized(sync_coupons(sync_context(context, shop, crm)))
 
 
-@asset(
-    group_name=GROUP,
-    pool=SHOP_POOL,
-    partitions_def=daily_change_partitions,
-    backfill_policy=BackfillPolicy.single_run(),
-    description="Registered customers by day of last change: contacts and webshop cards.",
-    metadata={"dagster/table_name": "crm_contacts"},
-)
-def customers(
-    context: AssetExecutionContext,
-    config: PartitionedSyncConfig,
-    shop: ShoprenterResource,
-    crm: CrmDatabaseResource,
-) -> MaterializeResult:
-    return sync_partition_range(context, config, shop, crm, sync_customers)
+def build_partitioned_assets(partitions_def: DailyPartitionsDefinition) -> list[AssetsDefinition]:
+    """Customers and orders on the code location's daily partitions (from its settings)."""
 
+    def window(context: AssetExecutionContext):  # type: ignore[no-untyped-def]
+        """One window from the range start (None at the first partition: open at the bottom) to its end."""
+        return partition_range_window(partitions_def, context.partition_key_range)
 
-@asset(
-    group_name=GROUP,
-    pool=SHOP_POOL,
-    partitions_def=daily_change_partitions,
-    backfill_policy=BackfillPolicy.single_run(),
-    deps=["order_statuses", "status_mapping", "customers", "coupons"],
-    description="Orders by day of last change, with their items and coupons "
-    "(crm_orders, crm_order_items, crm_order_coupons).",
-    metadata={"dagster/table_name": "crm_orders"},
-)
-def orders(
-    context: AssetExecutionContext,
-    config: PartitionedSyncConfig,
-    shop: ShoprenterResource,
-    crm: CrmDatabaseResource,
-) -> MaterializeResult:
-    return sync_partition_range(context, config, shop, crm, sync_orders)
+    @asset(
+        group_name=GROUP,
+        pool=SHOP_POOL,
+        partitions_def=partitions_def,
+        backfill_policy=BackfillPolicy.single_run(),
+        description="Registered customers by day of last change: contacts and webshop cards.",
+        metadata={"dagster/table_name": "crm_contacts"},
+    )
+    def customers(
+        context: AssetExecutionContext,
+        config: PartitionedSyncConfig,
+        shop: ShoprenterResource,
+        crm: CrmDatabaseResource,
+    ) -> MaterializeResult:
+        start, end = window(context)
+        ctx = sync_context(context, shop, crm)
+        return materialized(sync_customers(ctx, start=start, end=end, full_refresh=config.full_refresh))
+
+    @asset(
+        group_name=GROUP,
+        pool=SHOP_POOL,
+        partitions_def=partitions_def,
+        backfill_policy=BackfillPolicy.single_run(),
+        deps=["order_statuses", "status_mapping", "customers", "coupons"],
+        description="Orders by day of last change, with their items and coupons "
+        "(crm_orders, crm_order_items, crm_order_coupons).",
+        metadata={"dagster/table_name": "crm_orders"},
+    )
+    def orders(
+        context: AssetExecutionContext,
+        config: PartitionedSyncConfig,
+        shop: ShoprenterResource,
+        crm: CrmDatabaseResource,
+    ) -> MaterializeResult:
+        start, end = window(context)
+        ctx = sync_context(context, shop, crm)
+        return materialized(sync_orders(ctx, start=start, end=end, full_refresh=config.full_refresh))
+
+    return [customers, orders]

@@ -1,12 +1,15 @@
 """What the CLI calls: the Dagster home, Sync requests and an in-process sync recorded in the instance."""
 
+from pathlib import Path
+
 import pytest
 import yaml
 from dagster import DagsterInstance, DagsterRunStatus
 from sqlalchemy import update
 
+from srpipeline.app.home import prepare_dagster_home
+from srpipeline.app.runs import request_sync, run_sync_job, wait_for_request
 from srpipeline.crm.schema import crm_sync_requests
-from srpipeline.defs.launch import prepare_dagster_home, request_sync, run_sync_job, wait_for_request
 
 
 def test_prepare_dagster_home_copies_our_settings_once(tmp_path) -> None:
@@ -20,9 +23,9 @@ def test_prepare_dagster_home_copies_our_settings_once(tmp_path) -> None:
 
 
 def test_run_sync_job_records_the_run_in_the_instance(pipeline) -> None:
-    home = prepare_dagster_home(pipeline.env["DAGSTER_HOME"])
+    home = prepare_dagster_home(Path(pipeline.env["DAGSTER_HOME"]))
     with DagsterInstance.from_config(str(home)) as instance:
-        success, report = run_sync_job(instance, trigger="manual")
+        success, report = run_sync_job(instance, pipeline.settings, trigger="manual")
         assert success
         assert report.assets["orders"]["inserted"] == len(
             set(pipeline.shop.store.order_ids()) - pipeline.shop.store.abandoned_ids()

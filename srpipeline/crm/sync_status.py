@@ -1,4 +1,5 @@
-"""`srpipeline status`: per stream, the last sync, its rows, the lag behind the shop, the last error."""
+"""What `srpipeline status` shows: per stream, the last sync, its rows, the lag behind the shop and
+the last error, read from ``crm_sync_log`` and ``crm_sync_state``."""
 
 from __future__ import annotations
 

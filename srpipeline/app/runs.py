@@ -1,0 +1,112 @@
+"""Sync runs from the command line: press Sync, follow a press to its run, run `sync` in process."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from dagster import DagsterInstance, DagsterRunStatus, PartitionKeyRange
+from sqlalchemy import Engine
+
+from srpipeline.crm.engine import open_crm
+from srpipeline.crm.state import Trigger, add_sync_request, request_run_id
+from srpipeline.defs.definitions import build_definitions
+from srpipeline.defs.jobs import FULL_REFRESH_JOB, SYNC_JOB, sync_range
+from srpipeline.defs.partitions import daily_partitions
+from srpipeline.defs.tags import sync_run_tags
+from srpipeline.settings import Settings
+from srpipeline.sync import utc_now
+
+
+def request_sync(engine: Engine, requested_by: str | None) -> int:
+    """Press the Sync button: queue a request for the sensor; returns its id."""
+    with engine.begin() as conn:
+        return add_sync_request(conn, requested_by, now=utc_now())
+
+
+@dataclass(frozen=True)
+class RunReport:
+    """What one sync run did: its id, each asset's metadata, each check's outcome."""
+
+    run_id: str
+    assets: dict[str, dict[str, Any]] = field(default_factory=dict)
+    checks: dict[str, tuple[bool, str]] = field(default_factory=dict)
+
+
+def run_sync_job(
+    instance: DagsterInstance, settings: Settings, *, trigger: Trigger = "manual", full_refresh: bool = False
+) -> tuple[bool, RunReport]:
+    """Run `sync` (or `full_refresh` over every partition) in this process, recorded in ``instance``.
+
+    Bypasses the run queue (so no pool slot is taken); the CRM's sync lease still keeps it from
+    interleaving with another sync. The same definitions as the code location, on ``settings``.
+    """
+    partitions_def = daily_partitions(settings)
+    now = utc_now()
+    if full_refresh:
+        keys = partitions_def.get_partition_keys(current_time=now)
+        key_range = PartitionKeyRange(keys[0], keys[-1])
+    else:
+        engine = open_crm(settings.crm_database_url)
+        try:
+            key_range = sync_range(partitions_def, engine, now)
+        finally:
+            engine.dispose()
+    job = build_definitions(settings).resolve_job_def(FULL_REFRESH_JOB if full_refresh else SYNC_JOB)
+    result = job.execute_in_process(
+        instance=instance,
+        tags=sync_run_tags(key_range, trigger),
+        raise_on_error=False,
+        # progress and summaries on the terminal; Dagster's step-by-step events stay in the UI
+        run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
+    )
+    report = RunReport(run_id=result.run_id)
+    for event in result.get_asset_materialization_events():
+        materialization = event.step_materialization_data.materialization
+        report.assets[materialization.asset_key.to_user_string()] = {
+            key: value.value for key, value in materialization.metadata.items()
+        }
+    for evaluation in result.get_asset_check_evaluations():
+        report.checks[evaluation.check_name] = (evaluation.passed, evaluation.description or "")
+    return result.success, report
+
+
+@dataclass(frozen=True)
+class RequestOutcome:
+    request_id: int
+    run_id: str
+    run_status: DagsterRunStatus | None  # None when no instance was given to follow the run
+
+
+def wait_for_request(
+    engine: Engine,
+    request_id: int,
+    timeout: float,
+    *,
+    instance: DagsterInstance | None = None,
+    poll_seconds: float = 1.0,
+    clock: Callable[[], float] = time.monotonic,
+    sleep: Callable[[float], None] = time.sleep,
+) -> RequestOutcome:
+    """Wait until a Sync request is served by a run and, given the instance, until that run ends."""
+    deadline = clock() + timeout
+    run_id: str | None = None
+    while True:
+        if run_id is None:
+            with engine.connect() as conn:
+                run_id = request_run_id(conn, request_id)
+        if run_id is not None:
+            if instance is None:
+                return RequestOutcome(request_id, run_id, None)
+            run = instance.get_run_by_id(run_id)
+            if run is not None and run.is_finished:
+                return RequestOutcome(request_id, run_id, run.status)
+        if clock() >= deadline:
+            waiting_for = f"run {run_id} to end" if run_id else "a run to serve it"
+            raise TimeoutError(
+                f"Sync request {request_id}: still waiting for {waiting_for} after {timeout:.0f} s; "
+                "is the Dagster daemon running (`srpipeline ui`)?"
+            )
+        sleep(poll_seconds)
