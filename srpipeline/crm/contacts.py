@@ -84,32 +84,40 @@ def resolve_order_contacts(
 ) -> dict[int, tuple[int, int]]:
     """Order inner id -> (contact id, card id) for a page of orders, with set-based lookups.
 
-    A registered buyer is found by the customer's opaque id; when the customer has not arrived
-    yet, a guest contact with the same e-mail takes the id (the guest registered), else a
-    placeholder contact holds it until the customer load fills it in. A guest is found by e-mail
-    among the shop's contacts. ``known`` (order inner id -> contact id) keeps a stored order
-    without customer link or e-mail on the contact it already has.
+    A registered buyer is found by the customer's opaque id (see _registered_contacts); a guest by
+    e-mail among the shop's contacts (see _guest_contacts). ``known`` (order inner id -> contact id)
+    keeps a stored order without customer link or e-mail on the contact it already has.
+    """
+    by_sr_id = _registered_contacts(conn, orders, now=now)
+    by_email, by_order = _guest_contacts(conn, orders, known, now=now)
+    contact_of: dict[int, int] = {}
+    for order in orders:
+        if order.customer_sr_id:
+            contact_of[order.inner_id] = by_sr_id[order.customer_sr_id]
+        elif (email := email_key(order.email)) is not None:
+            contact_of[order.inner_id] = by_email[email]
+        else:
+            contact_of[order.inner_id] = by_order.get(order.inner_id) or known[order.inner_id]
+    cards = ensure_cards(conn, contact_of.values(), now=now)
+    return {inner_id: (contact_id, cards[contact_id]) for inner_id, contact_id in contact_of.items()}
+
+
+def _registered_contacts(conn: Connection, orders: Sequence[Order], *, now: datetime) -> dict[str, int]:
+    """Customer opaque id -> contact id for the registered buyers of ``orders``, made where missing.
+
+    When the customer has not arrived yet, a guest contact with the same e-mail takes the id (the
+    guest registered), else a placeholder contact holds it until the customer load fills it in.
     """
     sr_ids = {o.customer_sr_id for o in orders if o.customer_sr_id}
-    by_sr_id: dict[str, int] = {}
-    if sr_ids:
-        by_sr_id = dict(
-            conn.execute(
-                select(crm_contacts.c.sr_customer_id, crm_contacts.c.id).where(
-                    crm_contacts.c.source == SOURCE, crm_contacts.c.sr_customer_id.in_(sr_ids)
-                )
-            ).all()
-        )
-    guest_emails = {email_key(o.email) for o in orders if not o.customer_sr_id} - {None}
-    by_email: dict[str, int] = {}
-    if guest_emails:
-        rows = conn.execute(
-            select(crm_contacts.c.email, crm_contacts.c.id)
-            .where(crm_contacts.c.source == SOURCE, crm_contacts.c.email.in_(guest_emails))
-            .order_by(crm_contacts.c.id.desc())
-        )
-        by_email = dict(rows.all())
-
+    if not sr_ids:
+        return {}
+    by_sr_id: dict[str, int] = dict(
+        conn.execute(
+            select(crm_contacts.c.sr_customer_id, crm_contacts.c.id).where(
+                crm_contacts.c.source == SOURCE, crm_contacts.c.sr_customer_id.in_(sr_ids)
+            )
+        ).all()
+    )
     first_order_of: dict[str, Order] = {}
     for order in orders:
         if order.customer_sr_id and order.customer_sr_id not in by_sr_id:
@@ -134,7 +142,23 @@ def resolve_order_contacts(
     by_sr_id.update(
         zip([r["sr_customer_id"] for r in placeholders], insert_contacts(conn, placeholders), strict=True)
     )  # type: ignore[arg-type]
+    return by_sr_id
 
+
+def _guest_contacts(
+    conn: Connection, orders: Sequence[Order], known: dict[int, int], *, now: datetime
+) -> tuple[dict[str, int], dict[int, int]]:
+    """The guests' contacts: (e-mail -> contact id, made where missing; order inner id -> a new
+    contact for a guest order with no e-mail that has none yet)."""
+    guest_emails = {email_key(o.email) for o in orders if not o.customer_sr_id} - {None}
+    by_email: dict[str, int] = {}
+    if guest_emails:
+        rows = conn.execute(
+            select(crm_contacts.c.email, crm_contacts.c.id)
+            .where(crm_contacts.c.source == SOURCE, crm_contacts.c.email.in_(guest_emails))
+            .order_by(crm_contacts.c.id.desc())
+        )
+        by_email = dict(rows.all())
     new_guests: dict[str, Order] = {}
     anonymous: list[Order] = []
     for order in orders:
@@ -146,31 +170,11 @@ def resolve_order_contacts(
                 anonymous.append(order)
         elif email not in by_email:
             new_guests.setdefault(email, order)
-    by_email.update(
-        zip(
-            new_guests,
-            insert_contacts(conn, [_contact_row(o, now) for o in new_guests.values()]),
-            strict=True,
-        )
-    )
-    by_order = dict(
-        zip(
-            [o.inner_id for o in anonymous],
-            insert_contacts(conn, [_contact_row(o, now) for o in anonymous]),
-            strict=True,
-        )
-    )
-
-    contact_of: dict[int, int] = {}
-    for order in orders:
-        if order.customer_sr_id:
-            contact_of[order.inner_id] = by_sr_id[order.customer_sr_id]
-        elif (email := email_key(order.email)) is not None:
-            contact_of[order.inner_id] = by_email[email]
-        else:
-            contact_of[order.inner_id] = by_order.get(order.inner_id) or known[order.inner_id]
-    cards = ensure_cards(conn, contact_of.values(), now=now)
-    return {inner_id: (contact_id, cards[contact_id]) for inner_id, contact_id in contact_of.items()}
+    new_rows = [_contact_row(o, now) for o in new_guests.values()]
+    by_email.update(zip(new_guests, insert_contacts(conn, new_rows), strict=True))
+    anonymous_ids = insert_contacts(conn, [_contact_row(o, now) for o in anonymous])
+    by_order = dict(zip([o.inner_id for o in anonymous], anonymous_ids, strict=True))
+    return by_email, by_order
 
 
 def _contact_row(order: Order, now: datetime, *, sr_customer_id: str | None = None) -> dict[str, object]:
