@@ -20,6 +20,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from srpipeline.app.demo import demo_shop_settings
+from srpipeline.clock import utc_now
 from srpipeline.crm.engine import open_crm
 from srpipeline.crm.guard import ShopMismatchError, disconnect, record_connection_test
 from srpipeline.crm.lease import LeaseLostError, lease_holder
@@ -30,7 +31,7 @@ from srpipeline.sandbox.demo import DEFAULT_ORDERS, DemoShopError
 from srpipeline.settings import Settings, read_settings
 from srpipeline.shoprenter.client import ShoprenterClient
 from srpipeline.shoprenter.errors import ShoprenterError
-from srpipeline.sync import Progress, SyncBusyError, SyncContext, sync_everything, utc_now
+from srpipeline.sync import Progress, SyncBusyError, SyncContext, sync_everything
 
 # The commands that need Dagster import it when they run: `test-connection` and `sync --now`
 # answer a person about a second sooner without it.

@@ -10,6 +10,7 @@ from typing import Any
 from dagster import DagsterInstance, DagsterRunStatus, PartitionKeyRange
 from sqlalchemy import Engine
 
+from srpipeline.clock import utc_now
 from srpipeline.crm.engine import open_crm
 from srpipeline.crm.state import Trigger, add_sync_request, request_run_id
 from srpipeline.defs.definitions import build_definitions
@@ -17,7 +18,6 @@ from srpipeline.defs.jobs import FULL_REFRESH_JOB, SYNC_JOB, sync_range
 from srpipeline.defs.partitions import daily_partitions
 from srpipeline.defs.tags import sync_run_tags
 from srpipeline.settings import Settings
-from srpipeline.sync import utc_now
 
 
 def request_sync(engine: Engine, requested_by: str | None) -> int:

@@ -8,20 +8,14 @@ of two racing processes through. A holder that stops heartbeating loses the leas
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from types import TracebackType
 
 from sqlalchemy import ColumnElement, Connection, Engine, or_, select, update
 
+from srpipeline.clock import WallClock, utc_now
 from srpipeline.crm.schema import crm_sync_lease
-
-Clock = Callable[[], datetime]
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 class LeaseHeldError(RuntimeError):
@@ -47,7 +41,7 @@ class Lease:
     engine: Engine
     owner: str
     ttl: timedelta
-    clock: Clock = field(default=utcnow)
+    clock: WallClock = field(default=utc_now)
     expires_at: datetime | None = None
 
     def heartbeat(self) -> None:
@@ -83,7 +77,7 @@ class Lease:
         self.release()
 
 
-def acquire(engine: Engine, owner: str, ttl: timedelta, *, clock: Clock = utcnow) -> Lease:
+def acquire(engine: Engine, owner: str, ttl: timedelta, *, clock: WallClock = utc_now) -> Lease:
     """Take the sync lease for ``owner`` (e.g. the run id), or raise ``LeaseHeldError`` naming the
     holder. A lease past its expiry is taken over; the same owner may re-acquire (idempotent)."""
     now = clock()
@@ -96,7 +90,7 @@ def acquire(engine: Engine, owner: str, ttl: timedelta, *, clock: Clock = utcnow
 
 
 def take_over(
-    engine: Engine, owner: str, dead_holder: str, ttl: timedelta, *, clock: Clock = utcnow
+    engine: Engine, owner: str, dead_holder: str, ttl: timedelta, *, clock: WallClock = utc_now
 ) -> Lease:
     """Take the lease from ``dead_holder``, known to be dead (its process is gone), without waiting
     for expiry; raises ``LeaseHeldError`` if meanwhile someone else took it."""
@@ -104,7 +98,12 @@ def take_over(
 
 
 def _claim(
-    engine: Engine, owner: str, ttl: timedelta, clock: Clock, now: datetime, condition: ColumnElement[bool]
+    engine: Engine,
+    owner: str,
+    ttl: timedelta,
+    clock: WallClock,
+    now: datetime,
+    condition: ColumnElement[bool],
 ) -> Lease:
     """One conditional UPDATE of the lease row; its row count says whether ``owner`` won."""
     with engine.begin() as conn:
@@ -125,7 +124,7 @@ def lease_owner(conn: Connection) -> str | None:
     return conn.execute(select(crm_sync_lease.c.owner).where(crm_sync_lease.c.id == 1)).scalar()
 
 
-def lease_holder(engine: Engine, *, clock: Clock = utcnow) -> str | None:
+def lease_holder(engine: Engine, *, clock: WallClock = utc_now) -> str | None:
     """Who holds an unexpired lease now, or None."""
     with engine.connect() as conn:
         row = conn.execute(select(crm_sync_lease.c.owner, crm_sync_lease.c.expires_at)).one()

@@ -14,6 +14,13 @@ from srpipeline.crm.upsert import LoadCounts, upsert
 
 Trigger = Literal["manual", "schedule", "backfill", "ui"]
 
+#: Every stream a sync runs, in the order it runs them (orders refer to statuses and coupons;
+#: segments are computed from customers and orders).
+STREAMS = ("order_statuses", "coupons", "customers", "orders", "segments")
+#: The streams read by change day (Dagster partitions them); a sync starts at the earliest day
+#: either of them has not completed.
+PARTITIONED_STREAMS = ("customers", "orders")
+
 
 @dataclass(frozen=True, slots=True)
 class SyncState:

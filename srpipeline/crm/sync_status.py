@@ -9,8 +9,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import Engine, func, select
 
 from srpipeline.crm.schema import crm_sync_log, crm_sync_state
-
-STREAMS = ("order_statuses", "coupons", "customers", "orders", "segments")
+from srpipeline.crm.state import STREAMS
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ from dagster import (
 )
 from sqlalchemy import Engine
 
+from srpipeline.clock import utc_now
 from srpipeline.crm.lease import lease_holder
 from srpipeline.crm.state import consume_sync_requests, pending_sync_requests
 from srpipeline.defs.jobs import SYNC_JOB, sync_range
@@ -37,7 +38,6 @@ from srpipeline.defs.tags import (
     served_request_ids,
     sync_run_tags,
 )
-from srpipeline.sync import utc_now
 
 SENSOR_NAME = "sync_requests_sensor"
 #: How many of this sensor's latest runs are looked at when settling requests.

@@ -4,9 +4,10 @@ No Dagster in here: Dagster (srpipeline.defs) and the CLI only say which stream,
 change days and which trigger. See design.md, "Windows without gaps" and "Partitions".
 """
 
-from srpipeline.sync.context import SyncBusyError, SyncContext, utc_now
+from srpipeline.crm.state import PARTITIONED_STREAMS
+from srpipeline.sync.context import SyncBusyError, SyncContext
 from srpipeline.sync.customer_stream import sync_customers
-from srpipeline.sync.everything import PARTITIONED_STREAMS, sync_everything
+from srpipeline.sync.everything import sync_everything
 from srpipeline.sync.order_stream import sync_orders
 from srpipeline.sync.report import Progress, StreamResult
 from srpipeline.sync.whole_streams import sync_coupons, sync_order_statuses, sync_segments
@@ -25,5 +26,4 @@ __all__ = [
     "sync_order_statuses",
     "sync_orders",
     "sync_segments",
-    "utc_now",
 ]

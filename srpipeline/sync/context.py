@@ -13,14 +13,15 @@ import os
 import socket
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 from sqlalchemy import Connection, Engine
 
+from srpipeline.clock import WallClock, utc_now
 from srpipeline.crm.guard import bind_shop, check_shop
 from srpipeline.crm.lease import Lease, LeaseHeldError, LeaseLostError, acquire, lease_owner, take_over
 from srpipeline.crm.state import Trigger, finish_sync_log, start_sync_log
@@ -37,11 +38,6 @@ UNTHROTTLED_RATE = 20.0
 log = logging.getLogger("srpipeline.sync")
 
 
-def utc_now() -> datetime:
-    """The sync's default clock (tests inject their own)."""
-    return datetime.now(UTC)
-
-
 class SyncBusyError(RuntimeError):
     """Another sync holds the lease: this one did not start and changed nothing."""
 
@@ -53,7 +49,7 @@ class SyncContext:
     run_id: str
     mapping_path: Path
     trigger: Trigger = "manual"
-    now: Callable[[], datetime] = utc_now
+    now: WallClock = utc_now
     progress: ProgressCallback | None = None
     log: logging.Logger = log
     overlap: timedelta = DEFAULT_OVERLAP

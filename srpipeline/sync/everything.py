@@ -8,10 +8,6 @@ from srpipeline.sync.order_stream import sync_orders
 from srpipeline.sync.report import StreamResult
 from srpipeline.sync.whole_streams import sync_coupons, sync_order_statuses, sync_segments
 
-#: The streams read by change day (Dagster partitions them); a sync starts at the earliest day
-#: either of them has not completed.
-PARTITIONED_STREAMS = ("customers", "orders")
-
 
 def sync_everything(
     ctx: SyncContext, *, full_refresh: bool = False, reconcile: bool | None = None

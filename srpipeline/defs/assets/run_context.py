@@ -6,10 +6,11 @@ from pathlib import Path
 
 from dagster import AssetExecutionContext, Config, MaterializeResult
 
+from srpipeline.clock import utc_now
 from srpipeline.crm.state import consume_sync_requests
 from srpipeline.defs.resources import CrmDatabaseResource, ShoprenterResource
 from srpipeline.defs.tags import run_trigger, served_request_ids
-from srpipeline.sync import StreamResult, SyncContext, utc_now
+from srpipeline.sync import StreamResult, SyncContext
 
 
 class PartitionedSyncConfig(Config):
