@@ -1,4 +1,5 @@
-"""Small builders of shop records for the CRM tests and the CRM load benchmark."""
+"""Small builders of shop records for the CRM tests and the CRM load benchmark, and one reader of
+what the CRM made of them."""
 
 from __future__ import annotations
 
@@ -6,6 +7,9 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
+from sqlalchemy import Connection, select
+
+from srpipeline.crm.schema import crm_orders
 from srpipeline.shoprenter.records import (
     Coupon,
     Customer,
@@ -126,3 +130,10 @@ def coupon(sr_id: str, *, code: str = "SAVE10", updated: datetime = T0, **change
         name="Ten percent",
     )
     return replace(record, **changes)
+
+
+def order_status_links(conn: Connection) -> list[tuple[int, int | None, int | None]]:
+    """Each stored order's (inner id, shop status inner id, CRM status id), sorted."""
+    c = crm_orders.c
+    rows = conn.execute(select(c.sr_order_inner_id, c.sr_status_inner_id, c.crm_order_status_id))
+    return sorted((row[0], row[1], row[2]) for row in rows)

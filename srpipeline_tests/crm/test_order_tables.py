@@ -16,7 +16,7 @@ from srpipeline.crm.schema import (
 )
 from srpipeline.crm.status_coupon_tables import load_statuses
 from srpipeline.crm.upsert import LoadCounts
-from srpipeline_tests.crm.factories import T0, customer, line, order, status
+from srpipeline_tests.crm.factories import T0, customer, line, order, order_status_links, status
 
 NOW = T0 + timedelta(days=1)
 
@@ -134,14 +134,7 @@ def test_statuses_resolve_to_inner_id_and_mapped_crm_status(crm_engine: Engine) 
         )
     load(crm_engine, [order(1, status="status-1"), order(2, status="status-2"), order(3, status="status-9")])
     with crm_engine.connect() as conn:
-        rows = conn.execute(
-            select(
-                crm_orders.c.sr_order_inner_id,
-                crm_orders.c.sr_status_inner_id,
-                crm_orders.c.crm_order_status_id,
-            )
-        ).all()
-    assert sorted(rows) == [(1, 1, 4), (2, 2, None), (3, None, None)]
+        assert order_status_links(conn) == [(1, 1, 4), (2, 2, None), (3, None, None)]
 
 
 def test_guests_share_a_contact_by_lower_cased_email_and_get_one_card(crm_engine: Engine) -> None:

@@ -5,6 +5,8 @@ Customers and orders are partitioned by day of last change; a range of days is r
 """
 
 from collections.abc import Iterator
+from datetime import datetime
+from typing import Protocol
 
 from dagster import (
     AssetExecutionContext,
@@ -22,9 +24,24 @@ from srpipeline.defs.assets.run_context import PartitionedSyncConfig, materializ
 from srpipeline.defs.partitions import partition_range_window
 from srpipeline.defs.resources import CrmDatabaseResource, ShoprenterResource
 from srpipeline.defs.tags import SHOP_POOL
-from srpipeline.sync import sync_coupons, sync_customers, sync_order_statuses, sync_orders
+from srpipeline.sync import (
+    StreamResult,
+    SyncContext,
+    sync_coupons,
+    sync_customers,
+    sync_order_statuses,
+    sync_orders,
+)
 
 GROUP = "shoprenter"
+
+
+class WindowedSync(Protocol):
+    """``sync_customers`` or ``sync_orders``: one stream over a window of change times."""
+
+    def __call__(
+        self, ctx: SyncContext, *, start: datetime | None, end: datetime | None, full_refresh: bool
+    ) -> StreamResult: ...
 
 
 @multi_asset(
@@ -71,47 +88,57 @@ def coupons(
 
 def build_partitioned_assets(partitions_def: DailyPartitionsDefinition) -> list[AssetsDefinition]:
     """Customers and orders on the code location's daily partitions (from its settings)."""
+    return [
+        _day_asset(
+            partitions_def,
+            "customers",
+            sync_customers,
+            deps=[],
+            description="Registered customers by day of last change: contacts and webshop cards.",
+            table="crm_contacts",
+        ),
+        _day_asset(
+            partitions_def,
+            "orders",
+            sync_orders,
+            deps=["order_statuses", "status_mapping", "customers", "coupons"],
+            description="Orders by day of last change, with their items and coupons "
+            "(crm_orders, crm_order_items, crm_order_coupons).",
+            table="crm_orders",
+        ),
+    ]
 
-    def window(context: AssetExecutionContext):  # type: ignore[no-untyped-def]
-        """One window from the range start (None at the first partition: open at the bottom) to its end."""
-        return partition_range_window(partitions_def, context.partition_key_range)
+
+def _day_asset(
+    partitions_def: DailyPartitionsDefinition,
+    name: str,
+    sync: WindowedSync,
+    *,
+    deps: list[str],
+    description: str,
+    table: str,
+) -> AssetsDefinition:
+    """A stream read by day of last change; a range of days (a backfill) is one run and one window."""
 
     @asset(
+        name=name,
         group_name=GROUP,
         pool=SHOP_POOL,
         partitions_def=partitions_def,
         backfill_policy=BackfillPolicy.single_run(),
-        description="Registered customers by day of last change: contacts and webshop cards.",
-        metadata={"dagster/table_name": "crm_contacts"},
+        deps=deps,
+        description=description,
+        metadata={"dagster/table_name": table},
     )
-    def customers(
+    def day_asset(
         context: AssetExecutionContext,
         config: PartitionedSyncConfig,
         shop: ShoprenterResource,
         crm: CrmDatabaseResource,
     ) -> MaterializeResult:
-        start, end = window(context)
+        # None at the first partition: the window is open at the bottom.
+        start, end = partition_range_window(partitions_def, context.partition_key_range)
         ctx = sync_context(context, shop, crm)
-        return materialized(sync_customers(ctx, start=start, end=end, full_refresh=config.full_refresh))
+        return materialized(sync(ctx, start=start, end=end, full_refresh=config.full_refresh))
 
-    @asset(
-        group_name=GROUP,
-        pool=SHOP_POOL,
-        partitions_def=partitions_def,
-        backfill_policy=BackfillPolicy.single_run(),
-        deps=["order_statuses", "status_mapping", "customers", "coupons"],
-        description="Orders by day of last change, with their items and coupons "
-        "(crm_orders, crm_order_items, crm_order_coupons).",
-        metadata={"dagster/table_name": "crm_orders"},
-    )
-    def orders(
-        context: AssetExecutionContext,
-        config: PartitionedSyncConfig,
-        shop: ShoprenterResource,
-        crm: CrmDatabaseResource,
-    ) -> MaterializeResult:
-        start, end = window(context)
-        ctx = sync_context(context, shop, crm)
-        return materialized(sync_orders(ctx, start=start, end=end, full_refresh=config.full_refresh))
-
-    return [customers, orders]
+    return day_asset
