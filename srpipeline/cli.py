@@ -179,7 +179,7 @@ def cmd_sync(args: argparse.Namespace, settings: Settings) -> int:
             with demo_shop_settings(settings) as sandbox:
                 return sync_now(args, sandbox)
         return sync_now(args, settings)
-    from srpipeline.app.runs import request_sync
+    from srpipeline.crm.state import request_sync
 
     engine = crm_engine(settings)
     request_id = request_sync(engine, requested_by=f"cli:{getpass.getuser()}")
@@ -282,10 +282,11 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
         engine = crm_engine(sandbox)
         print(f"Syncing it through Dagster into {engine.url.render_as_string(hide_password=True)} ...")
         success, report = run_sync_job(instance, sandbox, trigger="manual")
-    for asset, metadata in report.assets.items():
+    for asset, figures in report.assets.items():
         print(
-            f"  {asset}: {metadata.get('inserted', 0)} inserted, {metadata.get('updated', 0)} updated, "
-            f"{metadata.get('requests', 0)} requests, {metadata.get('seconds', 0)} s"
+            f"  {asset}: {figures.get('Rows inserted', 0)} inserted, "
+            f"{figures.get('Rows updated', 0)} updated, "
+            f"{figures.get('Requests to the shop', 0)} requests, {figures.get('Duration (s)', 0)} s"
         )
     print("Rows in the CRM:")
     with engine.connect() as conn:

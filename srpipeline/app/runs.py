@@ -7,23 +7,23 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from dagster import DagsterInstance, DagsterRunStatus, PartitionKeyRange
+from dagster import (
+    AssetMaterialization,
+    AssetObservation,
+    DagsterInstance,
+    DagsterRunStatus,
+    PartitionKeyRange,
+)
 from sqlalchemy import Engine
 
 from srpipeline.clock import utc_now
 from srpipeline.crm.engine import open_crm
-from srpipeline.crm.state import Trigger, add_sync_request, request_run_id
+from srpipeline.crm.state import Trigger, request_run_id
 from srpipeline.defs.definitions import build_definitions
 from srpipeline.defs.jobs import FULL_REFRESH_JOB, SYNC_JOB, sync_range
 from srpipeline.defs.partitions import daily_partitions
 from srpipeline.defs.tags import sync_run_tags
 from srpipeline.settings import Settings
-
-
-def request_sync(engine: Engine, requested_by: str | None) -> int:
-    """Press the Sync button: queue a request for the sensor; returns its id."""
-    with engine.begin() as conn:
-        return add_sync_request(conn, requested_by, now=utc_now())
 
 
 @dataclass(frozen=True)
@@ -33,6 +33,14 @@ class RunReport:
     run_id: str
     assets: dict[str, dict[str, Any]] = field(default_factory=dict)
     checks: dict[str, tuple[bool, str]] = field(default_factory=dict)
+
+    def add(self, event: AssetMaterialization | AssetObservation) -> None:
+        """Fold one materialization or observation into the asset's figures: per-day row counts
+        add up to the run's, the run-wide figures are taken as they are."""
+        figures = self.assets.setdefault(event.asset_key.to_user_string(), {})
+        for key, value in event.metadata.items():
+            add_up = key.startswith("Rows ") or key == "dagster/row_count"
+            figures[key] = figures.get(key, 0) + value.value if add_up else value.value
 
 
 def run_sync_job(
@@ -64,10 +72,9 @@ def run_sync_job(
     )
     report = RunReport(run_id=result.run_id)
     for event in result.get_asset_materialization_events():
-        materialization = event.step_materialization_data.materialization
-        report.assets[materialization.asset_key.to_user_string()] = {
-            key: value.value for key, value in materialization.metadata.items()
-        }
+        report.add(event.step_materialization_data.materialization)
+    for event in result.get_asset_observation_events():
+        report.add(event.asset_observation_data.asset_observation)
     for evaluation in result.get_asset_check_evaluations():
         report.checks[evaluation.check_name] = (evaluation.passed, evaluation.description or "")
     return result.success, report

@@ -9,7 +9,7 @@ Load a page in the caller's transaction, together with its checkpoint::
 
     with engine.begin() as conn:
         bind_shop(conn, shop_url, now=now)                      # guard; ShopMismatchError
-        counts = load_orders(conn, orders, now=now)             # order_tables.load_orders -> LoadCounts
+        loaded = load_orders(conn, orders, now=now)             # [(order, 'inserted' | 'updated' | ...)]
         save_sync_state(conn, "orders", synced_until=None, checkpoint={...}, now=now)
 
 - ``order_tables``: ``load_orders``, ``mark_storno(conn, inner_ids, is_storno=True)``
@@ -20,7 +20,7 @@ Load a page in the caller's transaction, together with its checkpoint::
   now=)``, ``remap_orders(conn)``, ``unmapped_statuses(conn)``, ``mapping_counts(conn)``
 - ``segments``: ``refresh_segments(conn, as_of=, card_ids=None)``
 - ``guard``: ``bind_shop``, ``bound_shop``, ``record_connection_test``, ``disconnect(engine)``
-- ``state``: ``get_sync_state`` / ``save_sync_state``, ``add_sync_request`` / ``pending_sync_requests`` /
+- ``state``: ``get_sync_state`` / ``save_sync_state``, ``request_sync`` / ``pending_sync_requests`` /
   ``consume_sync_requests`` / ``request_run_id``, ``start_sync_log`` / ``finish_sync_log``
 - ``sync_status``: ``stream_statuses(engine, now=)``, what `srpipeline status` prints
 - ``lease``: ``acquire(engine, owner, ttl, clock=) -> Lease`` (``heartbeat``, ``release``, context
@@ -28,6 +28,7 @@ Load a page in the caller's transaction, together with its checkpoint::
 - ``quality``: the asset checks' queries, each ``(conn) -> Finding(count, sample of ids)``
 - ``maintenance``: ``analyze_if_grown(conn)``, ``table_counts(conn)``
 
-Every ``now`` / ``as_of`` is an aware datetime passed in by the caller; every load returns
-``upsert.LoadCounts(inserted, updated, unchanged, skipped)``.
+Every ``now`` / ``as_of`` is an aware datetime passed in by the caller. Order and customer loads
+return ``upsert.Loaded`` (each record with its ``Outcome``, so a sync can count them per day;
+``LoadCounts.of`` totals them); the whole-list loads return ``LoadCounts``.
 """

@@ -10,7 +10,7 @@ from sqlalchemy import Connection, bindparam, or_, select, update
 from srpipeline.crm.contacts import SOURCE, email_key, guest_contacts_by_email, insert_contacts
 from srpipeline.crm.maintenance import analyze_if_grown
 from srpipeline.crm.schema import crm_contacts, crm_webshop_cards
-from srpipeline.crm.upsert import LoadCounts, chunks, record_hash, upsert
+from srpipeline.crm.upsert import Loaded, Outcome, chunks, newest_copies, record_hash, upsert
 from srpipeline.shoprenter.records import Customer
 
 CARD_COLUMNS = [
@@ -25,8 +25,8 @@ CARD_COLUMNS = [
 ]
 
 
-def load_customers(conn: Connection, customers: Sequence[Customer], *, now: datetime) -> LoadCounts:
-    """Load one page of customers inside the caller's transaction.
+def load_customers(conn: Connection, customers: Sequence[Customer], *, now: datetime) -> Loaded[Customer]:
+    """Load one page of customers inside the caller's transaction; returns each customer's outcome.
 
     A customer is matched by inner id, then by opaque id (a placeholder an order made before the
     customer arrived), then by e-mail among the shop's guest contacts (the guest registered);
@@ -34,12 +34,9 @@ def load_customers(conn: Connection, customers: Sequence[Customer], *, now: date
     planner statistics of the tables it fills are refreshed first when they grew a lot.
     """
     analyze_if_grown(conn)
-    newest: dict[int, Customer] = {}
-    for customer in customers:
-        previous = newest.get(customer.inner_id)
-        if previous is None or _changed_at(customer) >= _changed_at(previous):
-            newest[customer.inner_id] = customer
-    unchanged = len(customers) - len(newest)
+    outcomes: list[Outcome] = ["unchanged"] * len(customers)
+    index_of = newest_copies(customers, customer_changed_at)
+    newest = {inner_id: customers[index] for inner_id, index in index_of.items()}
     stored = conn.execute(
         select(
             crm_contacts.c.id,
@@ -65,8 +62,8 @@ def load_customers(conn: Connection, customers: Sequence[Customer], *, now: date
     for customer in newest.values():
         digest = record_hash(customer)
         if (row := by_inner.get(customer.inner_id)) is not None:
-            if row.record_hash == digest or (row.updated_at and _changed_at(customer) < row.updated_at):
-                unchanged += 1
+            older = row.updated_at and customer_changed_at(customer) < row.updated_at
+            if row.record_hash == digest or older:
                 continue
             contact_id = row.id
         elif (row := by_sr_id.get(customer.sr_id)) is not None:
@@ -100,7 +97,11 @@ def load_customers(conn: Connection, customers: Sequence[Customer], *, now: date
     ]
     if cards:
         conn.execute(upsert(conn, crm_webshop_cards, ["contact_id"], CARD_COLUMNS), cards)
-    return LoadCounts(inserted=len(inserts), updated=len(updates), unchanged=unchanged)
+    for customer in inserts:
+        outcomes[index_of[customer.inner_id]] = "inserted"
+    for values in updates:
+        outcomes[index_of[values["sr_customer_inner_id"]]] = "updated"  # type: ignore[index]
+    return list(zip(customers, outcomes, strict=True))
 
 
 def has_shop_customers(conn: Connection) -> bool:
@@ -167,7 +168,7 @@ def _contact_values(customer: Customer, digest: str) -> dict[str, object]:
         "last_name": customer.last_name,
         "phone": customer.phone,
         "record_hash": digest,
-        "updated_at": _changed_at(customer),
+        "updated_at": customer_changed_at(customer),
         "deleted_at": None,
     }
 
@@ -185,5 +186,6 @@ def _card_row(contact_id: object, customer: Customer, now: datetime) -> dict[str
     }
 
 
-def _changed_at(customer: Customer) -> datetime | None:
+def customer_changed_at(customer: Customer) -> datetime | None:
+    """The customer's shop change time (``dateUpdated``, else ``dateCreated``)."""
     return customer.updated_at or customer.created_at

@@ -22,7 +22,7 @@ from srpipeline.crm.schema import (
     crm_status_mapping,
     sr_order_statuses,
 )
-from srpipeline.crm.upsert import LoadCounts, chunks, insert_rows, record_hash, upsert
+from srpipeline.crm.upsert import Loaded, Outcome, chunks, insert_rows, newest_copies, record_hash, upsert
 from srpipeline.shoprenter.records import Order, OrderLine
 
 CENT = Decimal("0.0001")
@@ -31,22 +31,16 @@ _NO_DATE = datetime(1970, 1, 1, tzinfo=UTC)
 ORDER_COLUMNS = [c.name for c in crm_orders.columns if c.name not in ("id", "is_storno")]
 
 
-def load_orders(conn: Connection, orders: Sequence[Order], *, now: datetime) -> LoadCounts:
-    """Load one page of orders inside the caller's transaction.
+def load_orders(conn: Connection, orders: Sequence[Order], *, now: datetime) -> Loaded[Order]:
+    """Load one page of orders inside the caller's transaction; returns each order's outcome.
 
     Abandoned carts are skipped; a stored order is replaced (with all its items and coupons) only
     by a copy with different data and the same or a newer ``dateUpdated``. The planner statistics
     of the tables it fills are refreshed first when they grew a lot (``maintenance``).
     """
     analyze_if_grown(conn)
-    newest: dict[int, Order] = {}
-    skipped = 0
-    for order in orders:
-        if order.is_abandoned_cart:
-            skipped += 1
-        elif order.inner_id not in newest or changed_at(order) >= changed_at(newest[order.inner_id]):
-            newest[order.inner_id] = order
-    unchanged = len(orders) - skipped - len(newest)  # older duplicates within the page
+    outcomes: list[Outcome] = ["skipped" if o.is_abandoned_cart else "unchanged" for o in orders]
+    newest = newest_copies(orders, changed_at, keep=lambda o: not o.is_abandoned_cart)
     stored = {
         row.sr_order_inner_id: row
         for row in conn.execute(
@@ -59,34 +53,29 @@ def load_orders(conn: Connection, orders: Sequence[Order], *, now: datetime) -> 
         )
     }
     to_write: list[tuple[Order, str]] = []
-    for inner_id, order in newest.items():
-        digest = record_hash(order)
+    for inner_id, index in newest.items():
+        order, digest = orders[index], record_hash(orders[index])
         old = stored.get(inner_id)
-        if old is not None and (old.record_hash == digest or changed_at(order) < old.updated_at):
-            unchanged += 1
-        else:
+        if old is None or (old.record_hash != digest and changed_at(order) >= old.updated_at):
             to_write.append((order, digest))
-    if not to_write:
-        return LoadCounts(unchanged=unchanged, skipped=skipped)
-
-    page = [order for order, _ in to_write]
-    known = {inner_id: row.contact_id for inner_id, row in stored.items()}
-    owners = resolve_order_contacts(conn, page, known, now=now)
-    statuses = _status_ids(conn, {o.status_sr_id for o in page if o.status_sr_id})
-    rows = [_order_row(o, digest, owners[o.inner_id], statuses, now) for o, digest in to_write]
-    order_upsert = upsert(conn, crm_orders, ["sr_order_inner_id"], ORDER_COLUMNS, newer_than="updated_at")
-    written = dict(
-        insert_rows(conn, order_upsert.returning(crm_orders.c.sr_order_inner_id, crm_orders.c.id), rows).all()
-    )
-    _replace_items(
-        conn,
-        [o for o in page if o.inner_id in written],
-        written,
-        replaced=[order_id for inner_id, order_id in written.items() if inner_id in stored],
-    )
-    inserted = sum(1 for o in page if o.inner_id in written and o.inner_id not in stored)
-    updated = len(written) - inserted
-    return LoadCounts(inserted, updated, unchanged + len(page) - len(written), skipped)
+    if to_write:
+        page = [order for order, _ in to_write]
+        known = {inner_id: row.contact_id for inner_id, row in stored.items()}
+        owners = resolve_order_contacts(conn, page, known, now=now)
+        statuses = _status_ids(conn, {o.status_sr_id for o in page if o.status_sr_id})
+        rows = [_order_row(o, digest, owners[o.inner_id], statuses, now) for o, digest in to_write]
+        order_upsert = upsert(conn, crm_orders, ["sr_order_inner_id"], ORDER_COLUMNS, newer_than="updated_at")
+        returning = order_upsert.returning(crm_orders.c.sr_order_inner_id, crm_orders.c.id)
+        written = dict(insert_rows(conn, returning, rows).all())
+        _replace_items(
+            conn,
+            [o for o in page if o.inner_id in written],
+            written,
+            replaced=[order_id for inner_id, order_id in written.items() if inner_id in stored],
+        )
+        for inner_id in written:
+            outcomes[newest[inner_id]] = "updated" if inner_id in stored else "inserted"
+    return list(zip(orders, outcomes, strict=True))
 
 
 def mark_storno(conn: Connection, inner_ids: Iterable[int], is_storno: bool = True) -> int:

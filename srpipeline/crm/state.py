@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, Engine, insert, select, update
 
+from srpipeline.clock import WallClock, utc_now
 from srpipeline.crm.schema import crm_sync_log, crm_sync_requests, crm_sync_state
 from srpipeline.crm.upsert import LoadCounts, upsert
 
@@ -67,11 +68,12 @@ def save_sync_state(
     )
 
 
-def add_sync_request(conn: Connection, requested_by: str | None, *, now: datetime) -> int:
-    """Queue a press of the Sync button; returns the request id."""
-    return conn.execute(
-        insert(crm_sync_requests).values(requested_at=now, requested_by=requested_by)
-    ).inserted_primary_key[0]
+def request_sync(engine: Engine, requested_by: str | None, *, clock: WallClock = utc_now) -> int:
+    """Press the Sync button (CLI or UI): queue a request for the sensor; returns the request id."""
+    with engine.begin() as conn:
+        return conn.execute(
+            insert(crm_sync_requests).values(requested_at=clock(), requested_by=requested_by)
+        ).inserted_primary_key[0]
 
 
 def pending_sync_requests(conn: Connection) -> list[SyncRequest]:

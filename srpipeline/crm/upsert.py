@@ -4,15 +4,23 @@ way a page of rows is sent in one statement."""
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeAlias, TypeVar
 
 from sqlalchemy import Column, Connection, CursorResult, String, Table, Text, bindparam, func, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql.dml import Insert
 
 T = TypeVar("T")
+R = TypeVar("R")
+
+#: What a page load did to one record. ``unchanged``: the same data was already stored, or an older
+#: copy was ignored; ``skipped``: not loaded at all (abandoned carts).
+Outcome = Literal["inserted", "updated", "unchanged", "skipped"]
+#: A page load's outcome for every record of the page, in the page's order.
+Loaded: TypeAlias = list[tuple[R, Outcome]]
 
 #: Values per ``IN (…)`` list: far below SQLite's and PostgreSQL's bound-parameter limits.
 CHUNK = 5000
@@ -20,13 +28,17 @@ CHUNK = 5000
 
 @dataclass(frozen=True, slots=True)
 class LoadCounts:
-    """What a load did. ``unchanged`` = same data already stored, or an older copy that was ignored;
-    ``skipped`` = records that are not loaded at all (abandoned carts)."""
+    """How many records of a load had each ``Outcome``."""
 
     inserted: int = 0
     updated: int = 0
     unchanged: int = 0
     skipped: int = 0
+
+    @classmethod
+    def of(cls, outcomes: Iterable[Outcome]) -> LoadCounts:
+        tally = Counter(outcomes)
+        return cls(tally["inserted"], tally["updated"], tally["unchanged"], tally["skipped"])
 
     def __add__(self, other: LoadCounts) -> LoadCounts:
         return LoadCounts(
@@ -110,6 +122,21 @@ def chunks(values: Iterable[T], size: int = CHUNK) -> Iterator[list[T]]:
             batch = []
     if batch:
         yield batch
+
+
+def newest_copies(
+    records: Sequence[R], changed_at: Callable[[R], Any], *, keep: Callable[[R], bool] = lambda _: True
+) -> dict[int, int]:
+    """Inner id -> index in ``records`` of its newest kept copy (a page may hold a record twice when
+    it changed mid-read; the later of two equal copies wins)."""
+    newest: dict[int, int] = {}
+    for index, record in enumerate(records):
+        if keep(record):
+            inner_id: int = record.inner_id  # type: ignore[attr-defined]
+            previous = newest.get(inner_id)
+            if previous is None or changed_at(record) >= changed_at(records[previous]):
+                newest[inner_id] = index
+    return newest
 
 
 def record_hash(record: object) -> str:

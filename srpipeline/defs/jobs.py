@@ -1,6 +1,5 @@
-"""The `sync` and `full_refresh` jobs, and the partition range a sync asks for."""
-
-from __future__ import annotations
+"""The `sync` and `full_refresh` jobs, the UI's Sync button (`press_sync`), and the partition range
+a sync asks for."""
 
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -8,18 +7,25 @@ from zoneinfo import ZoneInfo
 from dagster import (
     AssetSelection,
     DailyPartitionsDefinition,
+    OpExecutionContext,
+    Output,
     PartitionKeyRange,
     RunConfig,
     define_asset_job,
+    job,
+    op,
 )
 from sqlalchemy import Engine
 
+from srpipeline.crm.state import request_sync
 from srpipeline.defs.assets.run_context import PartitionedSyncConfig
 from srpipeline.defs.partitions import sync_partition_range
+from srpipeline.defs.resources import CrmDatabaseResource
 from srpipeline.sync import PARTITIONED_STREAMS, first_incomplete_day
 
 SYNC_JOB = "sync"
 FULL_REFRESH_JOB = "full_refresh"
+PRESS_SYNC_JOB = "press_sync"
 
 
 def build_jobs() -> list:  # define_asset_job's return type has no public name
@@ -42,7 +48,27 @@ def build_jobs() -> list:  # define_asset_job's return type has no public name
         ),
         description="Re-reads the selected days whole, ignoring how far the CRM is complete.",
     )
-    return [sync, full_refresh]
+    return [sync, full_refresh, press_sync]
+
+
+@op(description="Records one press of the Sync button in crm_sync_requests, as `srpipeline sync` does.")
+def record_sync_press(context: OpExecutionContext, crm: CrmDatabaseResource) -> Output[int]:
+    request_id = request_sync(crm.get_engine(), requested_by=f"ui:{context.run_id[:8]}")
+    context.log.info(
+        f"Sync request {request_id} recorded: sync_requests_sensor starts one `sync` run for every "
+        "waiting press within 15 s (after the sync in flight, if any)."
+    )
+    return Output(request_id, metadata={"Sync request": request_id})
+
+
+@job(
+    name=PRESS_SYNC_JOB,
+    description="The Sync button: Launchpad → Launch run. Syncs everything not synced yet, like the "
+    "sensor and the dawn schedule; pressing twice is harmless (presses are folded into one sync run, "
+    "which lists the presses it served in its srpipeline/sync_requests tag).",
+)
+def press_sync() -> None:
+    record_sync_press()
 
 
 def sync_range(partitions_def: DailyPartitionsDefinition, engine: Engine, now: datetime) -> PartitionKeyRange:

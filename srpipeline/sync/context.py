@@ -16,7 +16,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import UTC, timedelta, tzinfo
 from pathlib import Path
 
 from sqlalchemy import Connection, Engine
@@ -56,6 +56,8 @@ class SyncContext:
     lease_ttl: timedelta = LEASE_TTL
     #: Read the next page while loading this one; None = only when the shop is not throttled.
     read_ahead: bool | None = None
+    #: The zone whose days ``StreamResult.by_day`` counts (Dagster's partitions' zone).
+    day_zone: tzinfo = UTC
     _lease: Lease | None = field(default=None, init=False, repr=False)
     _lease_depth: int = field(default=0, init=False, repr=False)
 

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import Connection
 
 from srpipeline.crm.customer_tables import (
+    customer_changed_at,
     has_shop_customers,
     live_customer_ids,
     load_customers,
@@ -46,7 +47,7 @@ def sync_customers(
         return ctx.client.customer_pages(window, resume=ReverseCursor.from_json(resume) if resume else None)
 
     def load(conn: Connection, page: RecordPage[Customer], result: StreamResult) -> None:
-        result.counts += load_customers(conn, page.records, now=ctx.now())
+        result.add(load_customers(conn, page.records, now=ctx.now()), customer_changed_at, ctx.day_zone)
 
     stream = WindowedStream(STREAM, read, load, position=lambda page: page.resume.to_json())
     with stream_run(ctx, STREAM) as result:

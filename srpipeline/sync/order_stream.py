@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from srpipeline.crm.order_tables import load_orders, mark_storno
+from srpipeline.crm.order_tables import changed_at, load_orders, mark_storno
 from srpipeline.shoprenter.paging import RecordPage, Window
 from srpipeline.shoprenter.records import Order
 from srpipeline.sync.context import SyncContext, stream_run
@@ -35,7 +35,7 @@ def sync_orders(
         return ctx.client.order_pages(window, inner_id_min=int(resume["inner_id_min"]) if resume else 0)
 
     def load(conn: Connection, page: RecordPage[Order], result: StreamResult) -> None:
-        result.counts += load_orders(conn, page.records, now=ctx.now())
+        result.add(load_orders(conn, page.records, now=ctx.now()), changed_at, ctx.day_zone)
         inner_ids = [order.inner_id for order in page.records]
         mark_storno(conn, [i for i in inner_ids if i in page.storno_inner_ids], is_storno=True)
         mark_storno(conn, [i for i in inner_ids if i not in page.storno_inner_ids], is_storno=False)

@@ -5,10 +5,12 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from datetime import datetime
-from typing import Any
+from datetime import date, datetime, tzinfo
+from typing import Any, TypeVar
 
-from srpipeline.crm.upsert import LoadCounts
+from srpipeline.crm.upsert import LoadCounts, Loaded
+
+R = TypeVar("R")
 
 
 @dataclass
@@ -25,6 +27,17 @@ class StreamResult:
     window_hi: datetime | None = None
     seconds: float = 0.0
     notes: list[str] = field(default_factory=list)
+    #: ``counts`` split by the day (in the context's ``day_zone``) of each record's shop change
+    #: time; None for records with no time. Dagster gives each daily partition its own day's figures.
+    by_day: dict[date | None, LoadCounts] = field(default_factory=dict)
+
+    def add(self, loaded: Loaded[R], changed_at: Callable[[R], datetime | None], zone: tzinfo) -> None:
+        """Count one page load, in total and per change day."""
+        for record, outcome in loaded:
+            moment = changed_at(record)
+            day = moment.astimezone(zone).date() if moment is not None else None
+            self.by_day[day] = self.by_day.get(day, LoadCounts()) + LoadCounts.of([outcome])
+        self.counts += LoadCounts.of(outcome for _, outcome in loaded)
 
     @property
     def inserted(self) -> int:
@@ -41,6 +54,7 @@ class StreamResult:
     def as_metadata(self) -> dict[str, Any]:
         """Plain values for logs, Dagster metadata and the CLI summary (no secrets live here)."""
         data = asdict(self)
+        data.pop("by_day")
         counts = data.pop("counts")
         data.update(inserted=counts["inserted"], updated=counts["updated"], unchanged=counts["unchanged"])
         data["window_lo"] = self.window_lo.isoformat() if self.window_lo else None

@@ -8,8 +8,9 @@ from dagster import DagsterInstance, DagsterRunStatus
 from sqlalchemy import update
 
 from srpipeline.app.home import prepare_dagster_home
-from srpipeline.app.runs import request_sync, run_sync_job, wait_for_request
+from srpipeline.app.runs import run_sync_job, wait_for_request
 from srpipeline.crm.schema import crm_sync_requests
+from srpipeline.crm.state import request_sync
 
 
 def test_prepare_dagster_home_copies_our_settings_once(tmp_path) -> None:
@@ -27,7 +28,7 @@ def test_run_sync_job_records_the_run_in_the_instance(pipeline) -> None:
     with DagsterInstance.from_config(str(home)) as instance:
         success, report = run_sync_job(instance, pipeline.settings, trigger="manual")
         assert success
-        assert report.assets["orders"]["inserted"] == len(
+        assert report.assets["orders"]["Rows inserted"] == len(
             set(pipeline.shop.store.order_ids()) - pipeline.shop.store.abandoned_ids()
         )
         assert report.checks["order_totals_add_up"][0] is True

@@ -13,7 +13,7 @@ NOW = T0 + timedelta(days=1)
 
 def load(engine: Engine, customers) -> LoadCounts:  # type: ignore[no-untyped-def]
     with engine.begin() as conn:
-        return load_customers(conn, customers, now=NOW)
+        return LoadCounts.of(outcome for _, outcome in load_customers(conn, customers, now=NOW))
 
 
 def contacts(engine: Engine) -> list[tuple]:

@@ -23,7 +23,7 @@ NOW = T0 + timedelta(days=1)
 
 def load(engine: Engine, orders) -> LoadCounts:  # type: ignore[no-untyped-def]
     with engine.begin() as conn:
-        return load_orders(conn, orders, now=NOW)
+        return LoadCounts.of(outcome for _, outcome in load_orders(conn, orders, now=NOW))
 
 
 def snapshot(engine: Engine) -> list[tuple]:
@@ -151,8 +151,8 @@ def test_guests_share_a_contact_by_lower_cased_email_and_get_one_card(crm_engine
 def test_an_order_before_its_customer_makes_a_placeholder_the_customer_fills(crm_engine: Engine) -> None:
     load(crm_engine, [order(1, customer="customer-5", email="reg@example.com")])
     with crm_engine.begin() as conn:
-        counts = load_customers(conn, [customer(5, email="reg@example.com", first_name="Béla")], now=NOW)
-    assert counts == LoadCounts(updated=1)
+        loaded = load_customers(conn, [customer(5, email="reg@example.com", first_name="Béla")], now=NOW)
+    assert [outcome for _, outcome in loaded] == ["updated"]
     with crm_engine.connect() as conn:
         contact = conn.execute(select(crm_contacts)).one()
         card = conn.execute(select(crm_webshop_cards)).one()
@@ -184,3 +184,18 @@ def test_storno_survives_a_reload_of_the_unchanged_order(crm_engine: Engine) -> 
     load(crm_engine, [replace(order(1), comment="edited", updated_at=T0 + timedelta(hours=1))])
     with crm_engine.connect() as conn:
         assert conn.execute(select(crm_orders.c.is_storno, crm_orders.c.comment)).one() == (True, "edited")
+
+
+def test_each_order_of_a_page_gets_its_own_outcome_in_page_order(crm_engine: Engine) -> None:
+    load(crm_engine, [order(1)])
+    page = [
+        order(2, status=None),  # an abandoned cart
+        order(3, updated=T0 - timedelta(hours=1)),  # an older copy of 3, later in the page too
+        order(1, updated=T0 + timedelta(hours=1), comment="changed"),
+        order(3),
+        order(1, updated=T0 - timedelta(days=1)),  # older than what is stored
+    ]
+    with crm_engine.begin() as conn:
+        loaded = load_orders(conn, page, now=NOW)
+    assert [record for record, _ in loaded] == page
+    assert [outcome for _, outcome in loaded] == ["skipped", "unchanged", "updated", "inserted", "unchanged"]

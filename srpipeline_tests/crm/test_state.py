@@ -4,11 +4,11 @@ from sqlalchemy import Engine, select
 
 from srpipeline.crm.schema import crm_sync_log
 from srpipeline.crm.state import (
-    add_sync_request,
     consume_sync_requests,
     finish_sync_log,
     get_sync_state,
     pending_sync_requests,
+    request_sync,
     save_sync_state,
     start_sync_log,
 )
@@ -32,9 +32,9 @@ def test_sync_state_round_trips_per_stream(crm_engine: Engine) -> None:
 
 
 def test_sync_requests_queue_and_are_consumed_by_one_run(crm_engine: Engine) -> None:
+    first = request_sync(crm_engine, "anna", clock=lambda: T0)
+    second = request_sync(crm_engine, None, clock=lambda: T0 + timedelta(seconds=5))
     with crm_engine.begin() as conn:
-        first = add_sync_request(conn, "anna", now=T0)
-        second = add_sync_request(conn, None, now=T0 + timedelta(seconds=5))
         assert [r.id for r in pending_sync_requests(conn)] == [first, second]
         assert consume_sync_requests(conn, [first, second], "run-1", now=T0) == 2
         assert consume_sync_requests(conn, [first], "run-2", now=T0) == 0

@@ -1,6 +1,9 @@
 """Each asset materialized against a real sandbox shop into a SQLite CRM, as the `sync` job runs them."""
 
-from dagster import AssetKey, DagsterEventType, EventRecordsFilter
+from collections import Counter
+from zoneinfo import ZoneInfo
+
+from dagster import AssetKey
 from sqlalchemy import func, select
 
 from srpipeline.crm.schema import (
@@ -13,7 +16,7 @@ from srpipeline.crm.schema import (
 )
 from srpipeline.defs.tags import TRIGGER_TAG, run_trigger
 
-from .conftest import materialize_all, sync_tags
+from .conftest import TEST_PARTITIONS, materialize_all, sync_tags
 
 
 def count(engine, table, *where) -> int:
@@ -21,11 +24,34 @@ def count(engine, table, *where) -> int:
         return conn.execute(select(func.count()).select_from(table).where(*where)).scalar_one()
 
 
+def metadata_of(event) -> dict:
+    return {key: value.value for key, value in event.metadata.items()}
+
+
 def latest_metadata(instance, asset: str) -> dict:
-    records = instance.get_event_records(
-        EventRecordsFilter(DagsterEventType.ASSET_MATERIALIZATION, asset_key=AssetKey(asset)), limit=1
-    )
-    return {key: value.value for key, value in records[0].asset_materialization.metadata.items()}
+    records = instance.fetch_materializations(AssetKey(asset), limit=1).records
+    return metadata_of(records[0].asset_materialization)
+
+
+def run_figures(instance, asset: str, run_id: str) -> dict:
+    """The run-wide figures: one observation of the asset per run."""
+    records = instance.fetch_observations(AssetKey(asset), limit=10).records
+    (observation,) = [r.asset_observation for r in records if r.run_id == run_id]
+    return metadata_of(observation)
+
+
+def partition_figures(instance, asset: str, run_id: str) -> dict[str, dict]:
+    records = instance.fetch_materializations(AssetKey(asset), limit=1000).records
+    return {r.partition_key: metadata_of(r.asset_materialization) for r in records if r.run_id == run_id}
+
+
+def rows_per_partition(engine, table, changed_at) -> Counter:
+    """Stored rows by the partition their shop change time falls in (older ones in the first)."""
+    zone = ZoneInfo(TEST_PARTITIONS.timezone)
+    keys = TEST_PARTITIONS.get_partition_keys()
+    with engine.connect() as conn:
+        times = conn.execute(select(changed_at)).scalars().all()
+    return Counter(min(max(t.astimezone(zone).date().isoformat(), keys[0]), keys[-1]) for t in times)
 
 
 def test_a_first_sync_brings_the_whole_shop_with_metadata_and_progress(pipeline, instance) -> None:
@@ -42,17 +68,28 @@ def test_a_first_sync_brings_the_whole_shop_with_metadata_and_progress(pipeline,
     assert count(engine, crm_coupons) == len(store.coupon_items())
     assert count(engine, sr_order_statuses) == len(store.status_items())
 
-    orders = latest_metadata(instance, "orders")
-    assert orders["inserted"] == orders_in_shop and orders["updated"] == 0
-    assert orders["requests"] >= 1 and orders["throttled"] == 0
-    assert orders["window_lo"] is None and orders["window_hi"]  # first partition: open at the bottom
-    assert {"unchanged", "seconds"} <= orders.keys()
-    assert latest_metadata(instance, "customers")["inserted"] == len(store.customer_ids())
-    assert latest_metadata(instance, "status_mapping")["mapped"] + latest_metadata(
-        instance, "status_mapping"
-    )["unmapped"] == len(store.status_items())
+    # Each orders partition carries its own day's rows: they add up to the orders loaded, and
+    # match the day each stored order changed in the shop.
+    days = partition_figures(instance, "orders", result.run_id)
+    assert list(days) == sorted(TEST_PARTITIONS.get_partition_keys(), reverse=True)
+    assert sum(day["Rows inserted"] for day in days.values()) == orders_in_shop
+    expected = rows_per_partition(engine, crm_orders, crm_orders.c.updated_at)
+    row_counts = {key: day["dagster/row_count"] for key, day in days.items()}
+    assert {key: rows for key, rows in row_counts.items() if rows} == expected
+    assert len(set(row_counts.values())) > 1
+    assert all("Requests to the shop" not in day for day in days.values())  # run-wide: once, below
+    figures = run_figures(instance, "orders", result.run_id)
+    assert figures["Requests to the shop"] >= 1 and figures["429 answers (throttled)"] == 0
+    assert figures["Window of shop change times"].startswith("the beginning → ")  # open at the bottom
+    assert figures["Window of shop change times"].endswith(f"({TEST_PARTITIONS.timezone})")
+    assert not any(value is None or value == [] for value in figures.values())
+
+    customers = partition_figures(instance, "customers", result.run_id)
+    assert sum(day["Rows inserted"] for day in customers.values()) == len(store.customer_ids())
+    mapping = latest_metadata(instance, "status_mapping")
+    assert mapping["Statuses mapped"] + mapping["Statuses not mapped"] == len(store.status_items())
     cards = count(engine, crm_webshop_cards)
-    assert cards > 0 and latest_metadata(instance, "webshop_segments")["updated"] == cards
+    assert cards > 0 and latest_metadata(instance, "webshop_segments")["Rows updated"] == cards
 
     messages = [event.message for event in instance.all_logs(result.run_id) if event.message]
     assert any(message.startswith("orders: ") and " pages, " in message for message in messages)
@@ -69,9 +106,10 @@ def test_a_second_sync_reads_only_what_changed(pipeline, instance) -> None:
     assert materialize_all(pipeline, instance).success
     second = materialize_all(pipeline, instance, tags=sync_tags("schedule"))
     assert second.success
-    orders = latest_metadata(instance, "orders")
-    assert orders["inserted"] == 0 and orders["updated"] == 0
-    assert orders["window_lo"] is not None  # resumed from where the CRM is complete
+    days = partition_figures(instance, "orders", second.run_id).values()
+    assert sum(day["Rows inserted"] + day["Rows updated"] for day in days) == 0
+    window = run_figures(instance, "orders", second.run_id)["Window of shop change times"]
+    assert not window.startswith("the beginning")  # resumed from where the CRM is complete
     with pipeline.engine.connect() as conn:
         triggers = conn.execute(
             select(crm_sync_log.c.trigger).where(crm_sync_log.c.run_id == second.run_id).distinct()
@@ -96,8 +134,8 @@ def test_the_trigger_comes_from_the_run_tags() -> None:
 
 
 def test_a_sensor_run_marks_the_requests_it_serves_as_soon_as_it_starts(pipeline, instance) -> None:
-    from srpipeline.app.runs import request_sync
     from srpipeline.crm.schema import crm_sync_requests
+    from srpipeline.crm.state import request_sync
     from srpipeline.defs.tags import SYNC_REQUESTS_TAG
 
     first, second, later = (request_sync(pipeline.engine, name) for name in ("a", "b", "c"))

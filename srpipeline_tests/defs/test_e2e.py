@@ -15,9 +15,9 @@ import requests
 from dagster import DagsterInstance, DagsterRunStatus, RunsFilter
 from sqlalchemy import func, select
 
-from srpipeline.app.runs import request_sync
 from srpipeline.app.ui import start_ui
 from srpipeline.crm.schema import crm_contacts, crm_orders, crm_sync_requests
+from srpipeline.crm.state import request_sync
 from srpipeline.defs.tags import SHOP_POOL_RUN_TAG, SYNC_REQUESTS_TAG
 from srpipeline.settings import read_settings
 

@@ -8,8 +8,8 @@ from dagster._core.test_utils import create_run_for_test
 from dagster._utils.schedules import cron_string_iterator
 from sqlalchemy import select
 
-from srpipeline.app.runs import request_sync
 from srpipeline.crm.schema import crm_sync_requests
+from srpipeline.crm.state import request_sync
 from srpipeline.defs.resources import CrmDatabaseResource
 from srpipeline.defs.schedules import build_dawn_schedule
 from srpipeline.defs.sensors import SENSOR_NAME, build_sync_sensor
@@ -119,3 +119,18 @@ def test_the_schedule_asks_for_everything_not_synced_yet(crm) -> None:
     assert dawn_sync.default_status.value == "RUNNING"
     assert sync_requests_sensor.default_status.value == "RUNNING"
     assert sync_requests_sensor.minimum_interval_seconds == 15
+
+
+def test_the_ui_sync_button_records_a_press_that_the_sensor_folds_with_a_cli_press(instance, crm) -> None:
+    from srpipeline.defs.jobs import PRESS_SYNC_JOB, press_sync
+
+    assert press_sync.name == PRESS_SYNC_JOB
+    presses = [press_sync.execute_in_process(instance=instance, resources={"crm": crm}) for _ in range(2)]
+    cli = request_sync(crm.get_engine(), "cli:someone")
+    pressed = [result.output_for_node("record_sync_press") for result in presses]
+    assert all(result.success for result in presses) and pressed == [cli - 2, cli - 1]
+    request = tick(instance, crm)
+    assert isinstance(request, RunRequest) and request.tags[SYNC_REQUESTS_TAG] == f"{cli - 2}-{cli}"
+    with crm.get_engine().connect() as conn:
+        by = conn.execute(select(crm_sync_requests.c.requested_by).order_by(crm_sync_requests.c.id)).scalars()
+        assert list(by) == [f"ui:{presses[0].run_id[:8]}", f"ui:{presses[1].run_id[:8]}", "cli:someone"]

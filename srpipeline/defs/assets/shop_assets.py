@@ -7,6 +7,7 @@ Customers and orders are partitioned by day of last change; a range of days is r
 from collections.abc import Iterator
 from datetime import datetime
 from typing import Protocol
+from zoneinfo import ZoneInfo
 
 from dagster import (
     AssetExecutionContext,
@@ -20,7 +21,12 @@ from dagster import (
 )
 
 from srpipeline.crm.mapping import mapping_counts
-from srpipeline.defs.assets.run_context import PartitionedSyncConfig, materialized, sync_context
+from srpipeline.defs.assets.run_context import (
+    PartitionedSyncConfig,
+    materialized,
+    materialized_days,
+    sync_context,
+)
 from srpipeline.defs.partitions import partition_range_window
 from srpipeline.defs.resources import CrmDatabaseResource, ShoprenterResource
 from srpipeline.defs.tags import SHOP_POOL
@@ -71,7 +77,8 @@ def order_statuses_and_mapping(
     yield materialized(result, asset_key="order_statuses")
     with crm.get_engine().connect() as conn:
         mapped, unmapped = mapping_counts(conn)
-    yield MaterializeResult(asset_key="status_mapping", metadata={"mapped": mapped, "unmapped": unmapped})
+    metadata = {"Statuses mapped": mapped, "Statuses not mapped": unmapped}
+    yield MaterializeResult(asset_key="status_mapping", metadata=metadata)
 
 
 @asset(
@@ -138,7 +145,9 @@ def _day_asset(
     ) -> MaterializeResult:
         # None at the first partition: the window is open at the bottom.
         start, end = partition_range_window(partitions_def, context.partition_key_range)
-        ctx = sync_context(context, shop, crm)
-        return materialized(sync(ctx, start=start, end=end, full_refresh=config.full_refresh))
+        zone = ZoneInfo(partitions_def.timezone)
+        ctx = sync_context(context, shop, crm, day_zone=zone)
+        result = sync(ctx, start=start, end=end, full_refresh=config.full_refresh)
+        return materialized_days(context, result, zone)
 
     return day_asset
