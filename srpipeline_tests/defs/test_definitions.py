@@ -5,11 +5,13 @@ from pathlib import Path
 import pytest
 from dagster import AssetKey, BackfillPolicy, EnvVar
 
+from srpipeline.crm.schema import metadata as crm_metadata
 from srpipeline.defs.definitions import build_definitions
 from srpipeline.defs.resources import CrmDatabaseResource, ShoprenterResource
 from srpipeline.settings import read_settings
 
 defs = build_definitions(read_settings({}))
+metadata_tables = crm_metadata.tables
 
 ROOT = Path(__file__).resolve().parents[2]
 SHOP_ASSETS = {"order_statuses", "status_mapping", "customers", "orders", "coupons"}
@@ -57,6 +59,19 @@ def test_groups_pools_partitions_and_backfill_policy() -> None:
         assert (node.partitions_def is not None) == partitioned, name
         if partitioned:
             assert node.backfill_policy == BackfillPolicy.single_run()
+
+
+def test_every_asset_shows_its_crm_table_and_columns_in_the_catalog() -> None:
+    graph = defs.resolve_asset_graph()
+    for key in graph.get_all_asset_keys():
+        metadata = graph.get(key).metadata
+        table = metadata["dagster/table_name"]
+        columns = {column.name: column for column in metadata["dagster/column_schema"].columns}
+        assert list(columns) == [column.name for column in metadata_tables[table].columns], table
+    orders = graph.get(AssetKey("orders")).metadata["dagster/column_schema"].columns
+    by_name = {column.name: column for column in orders}
+    assert by_name["id"].type == "INTEGER" and by_name["id"].constraints.unique
+    assert by_name["synced_at"].constraints.nullable is False
 
 
 def test_every_check_of_the_design_is_defined() -> None:

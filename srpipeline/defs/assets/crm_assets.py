@@ -2,6 +2,8 @@
 
 from dagster import AssetExecutionContext, MaterializeResult, asset
 
+from srpipeline.crm.schema import crm_webshop_cards
+from srpipeline.defs.assets.catalog import table_metadata
 from srpipeline.defs.assets.run_context import materialized, sync_context
 from srpipeline.defs.resources import CrmDatabaseResource, ShoprenterResource
 from srpipeline.sync import sync_segments
@@ -12,7 +14,7 @@ from srpipeline.sync import sync_segments
     deps=["orders", "customers"],
     description="Webshop segments of every card (crm_webshop_cards.segment), recomputed from orders. "
     "Computed in the CRM: no call to the shop, so not in pool shoprenter_api.",
-    metadata={"dagster/table_name": "crm_webshop_cards"},
+    metadata=table_metadata(crm_webshop_cards),
 )
 def webshop_segments(
     context: AssetExecutionContext, shop: ShoprenterResource, crm: CrmDatabaseResource

@@ -19,8 +19,11 @@ from dagster import (
     asset,
     multi_asset,
 )
+from sqlalchemy import Table
 
 from srpipeline.crm.mapping import mapping_counts
+from srpipeline.crm.schema import crm_contacts, crm_coupons, crm_orders, crm_status_mapping, sr_order_statuses
+from srpipeline.defs.assets.catalog import table_metadata
 from srpipeline.defs.assets.run_context import (
     PartitionedSyncConfig,
     materialized,
@@ -56,7 +59,7 @@ class WindowedSync(Protocol):
             "order_statuses",
             group_name=GROUP,
             description="The shop's order statuses (sr_order_statuses); vanished ones are marked inactive.",
-            metadata={"dagster/table_name": "sr_order_statuses"},
+            metadata=table_metadata(sr_order_statuses),
         ),
         AssetSpec(
             "status_mapping",
@@ -64,7 +67,7 @@ class WindowedSync(Protocol):
             deps=["order_statuses"],
             description="status_mapping.yaml loaded into crm_status_mapping; new shop statuses are added "
             "to the file with a suggestion, and orders of newly mapped statuses are re-mapped.",
-            metadata={"dagster/table_name": "crm_status_mapping"},
+            metadata=table_metadata(crm_status_mapping),
         ),
     ],
     pool=SHOP_POOL,
@@ -85,7 +88,7 @@ def order_statuses_and_mapping(
     group_name=GROUP,
     pool=SHOP_POOL,
     description="The shop's coupons (crm_coupons), read whole; vanished ones get deleted_at.",
-    metadata={"dagster/table_name": "crm_coupons"},
+    metadata=table_metadata(crm_coupons),
 )
 def coupons(
     context: AssetExecutionContext, shop: ShoprenterResource, crm: CrmDatabaseResource
@@ -102,7 +105,7 @@ def build_partitioned_assets(partitions_def: DailyPartitionsDefinition) -> list[
             sync_customers,
             deps=[],
             description="Registered customers by day of last change: contacts and webshop cards.",
-            table="crm_contacts",
+            table=crm_contacts,
         ),
         _day_asset(
             partitions_def,
@@ -111,7 +114,7 @@ def build_partitioned_assets(partitions_def: DailyPartitionsDefinition) -> list[
             deps=["order_statuses", "status_mapping", "customers", "coupons"],
             description="Orders by day of last change, with their items and coupons "
             "(crm_orders, crm_order_items, crm_order_coupons).",
-            table="crm_orders",
+            table=crm_orders,
         ),
     ]
 
@@ -123,7 +126,7 @@ def _day_asset(
     *,
     deps: list[str],
     description: str,
-    table: str,
+    table: Table,
 ) -> AssetsDefinition:
     """A stream read by day of last change; a range of days (a backfill) is one run and one window."""
 
@@ -135,7 +138,7 @@ def _day_asset(
         backfill_policy=BackfillPolicy.single_run(),
         deps=deps,
         description=description,
-        metadata={"dagster/table_name": table},
+        metadata=table_metadata(table),
     )
     def day_asset(
         context: AssetExecutionContext,
