@@ -45,6 +45,10 @@ SUGGESTIONS: tuple[tuple[tuple[str, ...], str], ...] = (
 )
 
 
+#: The note an appended line carries until a person confirms the suggestion by deleting it.
+CONFIRM_NOTE = "suggested from the name: confirm"
+
+
 class UnknownCrmStatusError(ValueError):
     """The mapping names a CRM status the Orders module does not have."""
 
@@ -94,10 +98,24 @@ def add_new_statuses(path: Path, statuses: Sequence[OrderStatus]) -> list[OrderS
     for status in new:
         suggestion = suggest_status(status.name)
         name = (status.name or "no name").replace("\n", " ")
-        note = "suggested from the name: confirm" if suggestion else "no suggestion: map it"
+        note = CONFIRM_NOTE if suggestion else "no suggestion: map it"
         text += f"{status.inner_id}: {yaml.safe_dump(suggestion).split(chr(10))[0]}  # {name} ({note})\n"
     path.write_text(text, encoding="utf-8")
     return new
+
+
+def unconfirmed_suggestions(path: Path) -> list[tuple[int, str, str]]:
+    """Lines of ``path`` whose suggestion nobody confirmed yet: (inner id, CRM status, shop name)."""
+    if not path.exists():
+        return []
+    found = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        value, _, comment = line.partition("#")
+        key, _, status = value.partition(":")
+        if f"({CONFIRM_NOTE})" in comment and key.strip().isdigit() and status.strip() not in ("", "null"):
+            name = comment.replace(f"({CONFIRM_NOTE})", "").strip()
+            found.append((int(key), status.strip(), name))
+    return found
 
 
 def load_mapping(conn: Connection, mapping: Mapping[int, str | None], *, now: datetime) -> int:

@@ -109,3 +109,32 @@ def test_checks_pass_on_a_faithful_sync_and_fail_on_corrupted_rows(pipeline, ins
     assert str(completed) in sampled(unmapped).split()
     samples = "\n".join(sampled(check) for check in checks.values()).lower()
     assert guest.email.lower() not in samples and "teljesítve" not in samples
+
+
+def test_the_mapping_check_names_the_statuses_the_file_and_the_next_step(pipeline, instance) -> None:
+    first = evaluations(materialize_all(pipeline, instance))["every_active_status_is_mapped"]
+    path = pipeline.settings.status_mapping_path
+    lines = path.read_text(encoding="utf-8").splitlines()
+    suggested = [line for line in lines if "(suggested from the name: confirm)" in line]
+    assert suggested and not first.passed and first.severity.value == "WARN"
+    assert f"in {path}" in first.description and "press Sync" in first.description
+    assert f"{len(suggested)} suggested mapping{'s are' if len(suggested) > 1 else ' is'} not confirmed" in (
+        first.description
+    )
+    assert '"Teljesítve" → Successful' in first.description
+
+    # Confirm every suggestion and map what had none: the check passes.
+    fixed = [
+        line.replace(" (suggested from the name: confirm)", "").replace(": null", ": Draft") for line in lines
+    ]
+    path.write_text("\n".join(fixed) + "\n", encoding="utf-8")
+    assert materialize_all(pipeline, instance).success
+    after = run_checks(pipeline, instance)["every_active_status_is_mapped"]
+    assert after.passed and after.description == "Every active shop status is mapped and confirmed."
+
+
+def test_one_and_many_read_right() -> None:
+    from srpipeline.defs.checks import counted
+
+    assert counted(1, "order has", "orders have") == "1 order has"
+    assert counted(3, "order has", "orders have") == "3 orders have"
