@@ -18,7 +18,7 @@ Load a page in the caller's transaction, together with its checkpoint::
 - ``status_coupon_tables``: ``load_statuses``, ``load_coupons`` (whole lists; vanished rows are marked)
 - ``mapping``: ``read_mapping(path)``, ``add_new_statuses(path, statuses)``, ``load_mapping(conn, mapping,
   now=)``, ``remap_orders(conn)``, ``unmapped_statuses(conn)``, ``mapping_counts(conn)``
-- ``segments``: ``refresh_segments(conn, as_of=, card_ids=None)``
+- ``segments``: ``refresh_segments(conn, as_of=, card_ids=None)`` (cards changed / unchanged)
 - ``guard``: ``bind_shop``, ``bound_shop``, ``record_connection_test``, ``disconnect(engine)``
 - ``state``: ``get_sync_state`` / ``save_sync_state``, ``request_sync`` / ``pending_sync_requests`` /
   ``consume_sync_requests`` / ``request_run_id``, ``start_sync_log`` / ``finish_sync_log``

@@ -21,6 +21,7 @@ from decimal import Decimal
 from sqlalchemy import Connection, and_, case, func, literal, not_, select, update
 
 from srpipeline.crm.schema import crm_order_statuses, crm_orders, crm_webshop_cards
+from srpipeline.crm.upsert import LoadCounts
 
 SEGMENTS = (
     "registered",
@@ -36,13 +37,26 @@ SEGMENTS = (
 )
 
 
-def refresh_segments(conn: Connection, *, as_of: datetime, card_ids: Iterable[int] | None = None) -> int:
+def refresh_segments(
+    conn: Connection, *, as_of: datetime, card_ids: Iterable[int] | None = None
+) -> LoadCounts:
     """Recompute the aggregates and segment of every card (or of ``card_ids``) as of ``as_of``.
 
-    Two statements whatever the number of cards; returns how many cards were recomputed.
+    Two statements whatever the number of cards; returns how many cards changed (``updated``) and
+    how many came out the same (``unchanged``), by comparing each card's figures before and after.
     """
     cards = crm_webshop_cards
     only = cards.c.id.in_(list(card_ids)) if card_ids is not None else literal(True)
+    figures = select(
+        cards.c.id,
+        cards.c.order_count,
+        cards.c.successful_order_count,
+        cards.c.customer_value,
+        cards.c.first_order_at,
+        cards.c.last_order_at,
+        cards.c.segment,
+    ).where(only)
+    before = {row[0]: tuple(row) for row in conn.execute(figures)}
     order_time = func.coalesce(crm_orders.c.created_at, crm_orders.c.updated_at)
     successful = and_(
         not_(crm_orders.c.is_storno),
@@ -93,4 +107,6 @@ def refresh_segments(conn: Connection, *, as_of: datetime, card_ids: Iterable[in
         (within(365), "passive_loyal"),
         else_="lost_loyal",
     )
-    return conn.execute(update(cards).where(only).values(segment=segment)).rowcount
+    conn.execute(update(cards).where(only).values(segment=segment))
+    changed = sum(1 for row in conn.execute(figures) if before.get(row[0]) != tuple(row))
+    return LoadCounts(updated=changed, unchanged=len(before) - changed)

@@ -9,7 +9,6 @@ from __future__ import annotations
 from srpipeline.crm.mapping import add_new_statuses, load_mapping, read_mapping, remap_orders
 from srpipeline.crm.segments import refresh_segments
 from srpipeline.crm.status_coupon_tables import load_coupons, load_statuses
-from srpipeline.crm.upsert import LoadCounts
 from srpipeline.sync.context import SyncContext, stream_run
 from srpipeline.sync.report import StreamResult
 
@@ -51,10 +50,8 @@ def sync_coupons(ctx: SyncContext) -> StreamResult:
 
 def sync_segments(ctx: SyncContext) -> StreamResult:
     """Recompute every webshop card's segment and aggregates as of now (two set-based statements;
-    cheaper than working out which cards the last pages touched)."""
-    with stream_run(ctx, "segments") as result:
-        with ctx.engine.begin() as conn:
-            ctx.fence(conn)
-            cards = refresh_segments(conn, as_of=ctx.now())
-        result.counts = LoadCounts(updated=cards)  # every card's segment and aggregates recomputed
+    cheaper than working out which cards the last pages touched); counts the cards that changed."""
+    with stream_run(ctx, "segments") as result, ctx.engine.begin() as conn:
+        ctx.fence(conn)
+        result.counts = refresh_segments(conn, as_of=ctx.now())
     return result

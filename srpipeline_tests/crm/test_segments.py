@@ -9,6 +9,7 @@ from srpipeline.crm.order_tables import load_orders, mark_storno
 from srpipeline.crm.schema import crm_contacts, crm_webshop_cards
 from srpipeline.crm.segments import refresh_segments
 from srpipeline.crm.status_coupon_tables import load_statuses
+from srpipeline.crm.upsert import LoadCounts
 from srpipeline_tests.crm.factories import T0, customer, order, status
 
 AS_OF = T0 + timedelta(days=400)
@@ -70,7 +71,9 @@ def test_each_segment_rule_at_its_boundaries(crm_engine: Engine) -> None:
         load_customers(conn, registered, now=AS_OF)
         expected |= {"reg-60@example.com": "registered", "reg-61@example.com": "inactive"}
         expected |= {"reg-none@example.com": "inactive"}
-        assert refresh_segments(conn, as_of=AS_OF) == len(expected)
+        first = refresh_segments(conn, as_of=AS_OF)
+        assert first.updated + first.unchanged == len(expected) and first.updated > 0
+        assert refresh_segments(conn, as_of=AS_OF) == LoadCounts(unchanged=len(expected))  # nothing changed
     actual = segments_by_email(crm_engine)
     assert {email: (actual[email], want) for email, want in expected.items() if actual[email] != want} == {}
 
@@ -108,5 +111,5 @@ def test_refreshing_given_cards_leaves_the_others(crm_engine: Engine) -> None:
         first_card = (
             conn.execute(select(crm_webshop_cards.c.id).order_by(crm_webshop_cards.c.id)).scalars().first()
         )
-        assert refresh_segments(conn, as_of=T0, card_ids=[first_card]) == 1
+        assert refresh_segments(conn, as_of=T0, card_ids=[first_card]) == LoadCounts(updated=1)
     assert segments_by_email(crm_engine) == {"a@example.com": "one_time_buyer", "b@example.com": None}

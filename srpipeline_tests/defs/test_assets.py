@@ -110,6 +110,8 @@ def test_a_second_sync_reads_only_what_changed(pipeline, instance) -> None:
     assert sum(day["Rows inserted"] + day["Rows updated"] for day in days) == 0
     window = run_figures(instance, "orders", second.run_id)["Window of shop change times"]
     assert not window.startswith("the beginning")  # resumed from where the CRM is complete
+    segments = latest_metadata(instance, "webshop_segments")
+    assert segments["Rows updated"] == 0 and segments["Rows unchanged"] > 0  # nothing changed
     with pipeline.engine.connect() as conn:
         triggers = conn.execute(
             select(crm_sync_log.c.trigger).where(crm_sync_log.c.run_id == second.run_id).distinct()
