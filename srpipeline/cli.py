@@ -228,6 +228,14 @@ def cmd_status(_args: argparse.Namespace, settings: Settings) -> int:
     engine = crm_engine(settings)
     for line in stream_statuses(engine, now=utc_now()):
         print(line.describe())
+    if (settings.dagster_home / "dagster.yaml").exists():  # runs through Dagster happened here
+        from srpipeline.app.home import open_instance
+        from srpipeline.app.runs import last_failed_run
+
+        with open_instance(settings.dagster_home) as instance:
+            failed = last_failed_run(instance)
+        if failed is not None:
+            print(failed.describe())
     holder = lease_holder(engine)
     print(f"A sync is running now: {holder}" if holder else "No sync is running now.")
     return 0

@@ -172,6 +172,8 @@ def test_status_shows_each_stream_after_a_sync(env: Path, capsys: pytest.Capture
     assert main(["status"]) == 0
     out = capsys.readouterr().out
     assert "orders          last sync" in out and "(success)" in out and "No sync is running now." in out
+    orders = next(line for line in out.splitlines() if line.startswith("orders "))
+    assert " rows changed of " in orders and " 0 rows changed" not in orders  # a first sync changed rows
 
 
 def test_sandbox_options_reach_the_sandbox_and_others_are_refused(capsys: pytest.CaptureFixture[str]) -> None:

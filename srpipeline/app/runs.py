@@ -5,14 +5,17 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 from dagster import (
     AssetMaterialization,
     AssetObservation,
+    DagsterEventType,
     DagsterInstance,
     DagsterRunStatus,
     PartitionKeyRange,
+    RunsFilter,
 )
 from sqlalchemy import Engine
 
@@ -117,3 +120,54 @@ def wait_for_request(
                 "is the Dagster daemon running (`srpipeline ui`)?"
             )
         sleep(poll_seconds)
+
+
+@dataclass(frozen=True)
+class FailedRun:
+    """The last failed run of the code location's jobs, and whether a run succeeded after it."""
+
+    run_id: str
+    job_name: str
+    failed_at: datetime | None
+    reason: str
+    succeeded_since: bool
+
+    def describe(self) -> str:
+        when = f" at {self.failed_at:%Y-%m-%d %H:%M:%S} UTC" if self.failed_at else ""
+        since = " (a later run succeeded)" if self.succeeded_since else ""
+        return f"Last failed run: {self.run_id[:8]} of job {self.job_name}{when}{since}: {self.reason}"
+
+
+def last_failed_run(instance: DagsterInstance) -> FailedRun | None:
+    """The latest failed `sync`, `full_refresh` or asset run, with the one line that says why: the
+    error the run's first failed step raised (Dagster's wrapper peeled off), else the run's failure."""
+    failed = instance.get_runs(RunsFilter(statuses=[DagsterRunStatus.FAILURE]), limit=1)
+    if not failed:
+        return None
+    run = failed[0]
+    record = instance.get_run_record_by_id(run.run_id)
+    ended = record.end_time if record else None
+    later = instance.get_runs(RunsFilter(statuses=[DagsterRunStatus.SUCCESS]), limit=1)
+    later_record = instance.get_run_record_by_id(later[0].run_id) if later else None
+    succeeded_since = bool(later_record and ended and later_record.end_time and later_record.end_time > ended)
+    return FailedRun(
+        run_id=run.run_id,
+        job_name=run.job_name,
+        failed_at=datetime.fromtimestamp(ended, UTC) if ended else None,
+        reason=_failure_reason(instance, run.run_id),
+        succeeded_since=succeeded_since,
+    )
+
+
+def _failure_reason(instance: DagsterInstance, run_id: str) -> str:
+    for entry in instance.all_logs(run_id, of_type=DagsterEventType.STEP_FAILURE):
+        error = entry.dagster_event.step_failure_data.error  # type: ignore[union-attr]
+        while error is not None and error.cause is not None:
+            error = error.cause
+        if error is not None:
+            line = error.message.strip().splitlines()[0]
+            kind, _, text = line.partition(": ")  # "srpipeline.shoprenter.errors.ConfigError: ..."
+            return text if error.cls_name and kind.endswith(error.cls_name) and text else line
+    for entry in instance.all_logs(run_id, of_type=DagsterEventType.RUN_FAILURE):
+        return (entry.message or "the run failed").strip().splitlines()[0]
+    return "the run failed (see its log in the UI)"

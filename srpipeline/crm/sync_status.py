@@ -17,7 +17,8 @@ class StreamStatus:
     stream: str
     last_finished: datetime | None
     last_status: str | None
-    last_rows: int
+    last_changed: int  # rows inserted or updated by the last sync
+    last_read: int  # rows it read (changed or not)
     synced_until: datetime | None
     lag: timedelta | None
     last_error: str | None
@@ -29,7 +30,7 @@ class StreamStatus:
         error = f", last error: {self.last_error}" if self.last_error else ""
         return (
             f"{self.stream:<15} last sync {self.last_finished:%Y-%m-%d %H:%M:%S} UTC ({self.last_status}), "
-            f"{self.last_rows} rows{lag}{error}"
+            f"{self.last_changed} rows changed of {self.last_read} read{lag}{error}"
         )
 
 
@@ -67,7 +68,8 @@ def stream_statuses(engine: Engine, *, now: datetime) -> list[StreamStatus]:
                 stream=stream,
                 last_finished=row.finished_at if row else None,
                 last_status=row.status if row else None,
-                last_rows=(row.rows_inserted + row.rows_updated + row.rows_unchanged) if row else 0,
+                last_changed=(row.rows_inserted + row.rows_updated) if row else 0,
+                last_read=(row.rows_inserted + row.rows_updated + row.rows_unchanged) if row else 0,
                 synced_until=synced,
                 lag=now - synced if synced else None,
                 last_error=errors.get(stream),

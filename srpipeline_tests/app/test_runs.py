@@ -47,3 +47,24 @@ def test_wait_for_request_follows_it_to_its_run(pipeline) -> None:
     assert (outcome.request_id, outcome.run_id, outcome.run_status) == (request_id, "run-1", None)
     with pytest.raises(LookupError, match="does not exist"):
         wait_for_request(pipeline.engine, 999, 1)
+
+
+def test_status_names_a_run_that_failed_before_any_stream_started(pipeline) -> None:
+    from srpipeline.app.runs import last_failed_run
+    from srpipeline.crm.schema import crm_sync_log
+    from srpipeline.settings import read_settings
+
+    home = prepare_dagster_home(Path(pipeline.env["DAGSTER_HOME"]))
+    no_shop = read_settings({**pipeline.env, "SHOPRENTER_API_URL": ""})
+    with DagsterInstance.from_config(str(home)) as instance:
+        assert last_failed_run(instance) is None
+        success, report = run_sync_job(instance, no_shop, trigger="manual")
+        assert not success
+        failed = last_failed_run(instance)
+    with pipeline.engine.connect() as conn:
+        assert conn.execute(crm_sync_log.select()).first() is None  # no stream started
+    assert failed is not None and failed.run_id == report.run_id and not failed.succeeded_since
+    assert failed.reason == "SHOPRENTER_API_URL is not set: set it to the shop's API URL"
+    assert failed.describe().endswith(
+        f"of job sync at {failed.failed_at:%Y-%m-%d %H:%M:%S} UTC: {failed.reason}"
+    )
