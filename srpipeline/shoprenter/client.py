@@ -218,7 +218,14 @@ class ShoprenterClient:
 
 
 def _record_page(page: ListPage, parsed: Parsed[T], storno: frozenset[int] = frozenset()) -> RecordPage[T]:
-    pages_left = page.resume.end // page.limit if page.resume is not None and page.limit else None
+    """The parsed page with how many pages are left: a reverse read knows from its cursor; a keyset
+    read from the page count at its position (None when the shop sent no count)."""
+    if page.resume is not None:
+        pages_left = page.resume.end // page.limit if page.limit else None
+    elif page.last:
+        pages_left = 0
+    else:
+        pages_left = page.page_count - 1 if page.page_count > 1 else None
     return RecordPage(
         records=parsed.records,
         bad=parsed.bad,

@@ -97,7 +97,11 @@ class Progress:
         return self.elapsed / self.pages * self.pages_left
 
     def line(self) -> str:
-        eta = f", ETA {self.eta_seconds:.0f} s" if self.eta_seconds is not None else ""
+        eta = (
+            f", ETA {self.eta_seconds:.0f} s"
+            if self.eta_seconds is not None
+            else ", ETA unknown: the shop sent no page count"
+        )
         return (
             f"{self.stream}: {self.pages} pages, {self.rows} rows, {self.requests} requests, "
             f"{self.rows_per_second:.0f} rows/s{eta}"

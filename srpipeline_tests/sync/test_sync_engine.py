@@ -196,3 +196,13 @@ def test_window_boundaries_use_the_sync_clock(
     again = sync_orders(make_context(shop, crm_engine, run_id="two"))
     assert again.window_lo == result.window_hi - timedelta(minutes=10)
     assert again.window_hi == datetime(2026, 3, 10, 14, 0, tzinfo=UTC)
+
+
+def test_orders_progress_counts_the_pages_left_for_its_eta(
+    shop: SandboxShop, crm_engine: Engine, make_context: Callable[..., SyncContext]
+) -> None:
+    seen = []
+    sync_orders(make_context(shop, crm_engine, progress=seen.append))
+    pages = -(-len(shop.store.order_ids()) // PAGE)
+    assert [p.pages_left for p in seen] == [pages - 1, 0]  # the first page, then the final one
+    assert "ETA" in seen[0].line() and "unknown" not in seen[0].line()
