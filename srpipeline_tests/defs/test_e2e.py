@@ -1,8 +1,9 @@
 """End to end: the real dagster-webserver and dagster-daemon on a temporary Dagster home.
 
-Three Sync presses within a second, one more while the run is going, and a UI "Materialize" of the
-orders asset submitted through GraphQL while the sync runs: the sensor folds the presses into at most
-two runs, the pool keeps every run of `shoprenter_api` apart in time, and the CRM equals the shop.
+Two presses of the UI's Sync button 0.5 s apart (the `press_sync` launch the Launchpad makes, through
+GraphQL), three CLI presses, one more while the sync runs, and a UI "Materialize" of the orders asset
+while the sync runs: the sensor folds the presses into few runs and serves every one, the pool keeps
+every run of `shoprenter_api` apart in time, and the CRM equals the shop.
 """
 
 import itertools
@@ -63,7 +64,8 @@ def pending_requests(engine) -> int:
         ).scalar_one()
 
 
-LAUNCH_ORDERS = """
+LOCATION = {"repositoryLocationName": "srpipeline", "repositoryName": "__repository__"}
+LAUNCH = """
 mutation($params: ExecutionParams!) {
   launchRun(executionParams: $params) {
     __typename
@@ -81,31 +83,32 @@ def test_sync_presses_and_a_ui_materialize_through_the_real_daemon(make_pipeline
     try:
         ui.wait_ready(timeout=60)
         engine = pipeline.engine
-        first_presses = [request_sync(engine, f"user{n}") for n in range(3)]
+        press_runs = []
+        for _ in range(2):
+            pressed = graphql(ui.url, LAUNCH, {"params": {"selector": {**LOCATION, "jobName": "press_sync"}}})
+            assert pressed["launchRun"]["__typename"] == "LaunchRunSuccess", pressed
+            press_runs.append(pressed["launchRun"]["run"]["runId"])
+            time.sleep(0.5)  # a person pressing twice, half a second apart
+        for n in range(3):
+            request_sync(engine, f"user{n}")
         instance = DagsterInstance.from_config(str(home))
 
-        def sync_runs():
-            return instance.get_runs(
-                RunsFilter(tags={SYNC_REQUESTS_TAG: f"{first_presses[0]}-{first_presses[-1]}"})
-            )
+        def sensor_run_started():
+            runs = instance.get_runs(RunsFilter(job_name="sync", statuses=[DagsterRunStatus.STARTED]))
+            return next((r for r in runs if SYNC_REQUESTS_TAG in r.tags), None)
 
-        first_run = wait_for(
-            lambda: next((r for r in sync_runs() if r.status == DagsterRunStatus.STARTED), None),
-            "the first sync run to start",
-            deadline,
-        )
+        first_run = wait_for(sensor_run_started, "the first sync run to start", deadline)
         late_press = request_sync(engine, "late")
         today = (
             date.today().isoformat()
         )  # the test shop's time zone day may differ at midnight: any day will do
         launched = graphql(
             ui.url,
-            LAUNCH_ORDERS,
+            LAUNCH,
             {
                 "params": {
                     "selector": {
-                        "repositoryLocationName": "srpipeline",
-                        "repositoryName": "__repository__",
+                        **LOCATION,
                         "jobName": "__ASSET_JOB",
                         "assetSelection": [{"path": ["orders"]}],
                     },
@@ -116,6 +119,11 @@ def test_sync_presses_and_a_ui_materialize_through_the_real_daemon(make_pipeline
         assert launched["__typename"] == "LaunchRunSuccess", launched
         ui_run_id = launched["run"]["runId"]
 
+        wait_for(
+            lambda: all(instance.get_run_by_id(run_id).is_finished for run_id in press_runs),
+            "both UI presses to be recorded",
+            deadline,
+        )
         wait_for(lambda: pending_requests(engine) == 0, "every Sync request to be served", deadline)
         wait_for(
             lambda: all(
@@ -126,10 +134,18 @@ def test_sync_presses_and_a_ui_materialize_through_the_real_daemon(make_pipeline
         )
 
         with engine.connect() as conn:
-            served = dict(conn.execute(select(crm_sync_requests.c.id, crm_sync_requests.c.run_id)).all())
-        assert {served[i] for i in first_presses} == {first_run.run_id}
-        sensor_runs = {run_id for run_id in served.values()}
-        assert len(sensor_runs) <= 2 and served[late_press] in sensor_runs
+            rows = conn.execute(
+                select(crm_sync_requests.c.id, crm_sync_requests.c.run_id, crm_sync_requests.c.requested_by)
+            ).all()
+        served = {row.id: row.run_id for row in rows}
+        ui_presses = {row.requested_by for row in rows if row.requested_by.startswith("ui:")}
+        assert ui_presses == {f"ui:{run_id[:8]}" for run_id in press_runs}  # both UI presses recorded
+        sensor_runs = set(served.values())
+        assert (
+            None not in sensor_runs and first_run.run_id in sensor_runs and served[late_press] in sensor_runs
+        )
+        assert len(sensor_runs) <= 3  # six presses, folded
+        assert all(instance.get_run_by_id(run_id).status == DagsterRunStatus.SUCCESS for run_id in press_runs)
 
         pool_runs = instance.get_runs(RunsFilter(tags={SHOP_POOL_RUN_TAG: "true"}))
         assert {run.run_id for run in pool_runs} == sensor_runs | {ui_run_id}
@@ -177,7 +193,7 @@ def test_sync_presses_and_a_ui_materialize_through_the_real_daemon(make_pipeline
             "{ runsOrError { ... on Runs { results { runId status tags { key value } } } } }",
         )["runsOrError"]["results"]
         history = {run["runId"]: run for run in runs}
-        assert set(history) == sensor_runs | {ui_run_id}
+        assert set(history) == sensor_runs | {ui_run_id} | set(press_runs)
         triggers = {
             run_id: {t["key"]: t["value"] for t in history[run_id]["tags"]}.get("srpipeline/trigger")
             for run_id in sensor_runs
