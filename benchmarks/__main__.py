@@ -22,7 +22,7 @@ from typing import Any
 
 from benchmarks import chart, report
 from benchmarks.harness import Settings, say
-from benchmarks.record import RESULTS_DIR, append_run, latest, load_average
+from benchmarks.record import RESULTS_DIR, append_run, latest, load_average, machine
 from benchmarks.scenarios import SCENARIOS
 from srpipeline_tests.throwaway_postgres import postgres_server
 
@@ -54,9 +54,9 @@ def main(argv: list[str]) -> int:
 
     def previous(name: str) -> dict[str, Any] | None:
         if name in this_run:
-            return this_run[name]
+            return {**this_run[name], "machine": machine()}
         stored = latest(results_dir, name)
-        return stored["figures"] if stored else None
+        return {**stored["figures"], "machine": stored["machine"]} if stored else None
 
     began = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="srp-bench-") as work, ExitStack() as stack:

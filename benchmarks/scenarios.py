@@ -25,6 +25,7 @@ from benchmarks.harness import (
     spec_for,
     with_floor,
 )
+from benchmarks.record import machine
 from benchmarks.shop_process import ShopProcess, ShopSpec
 from srpipeline.crm.engine import sqlite_url
 from srpipeline.crm.schema import crm_orders, sr_order_statuses
@@ -231,8 +232,9 @@ def through_dagster(settings: Settings, previous: Previous) -> dict[str, Any]:
 
 
 def _comparable(figures: dict[str, Any] | None, spec: ShopSpec) -> dict[str, Any] | None:
-    """The other scenario's figures if they were measured on the same shop (size, rate, seed)."""
-    if figures is None:
+    """The other scenario's figures if they were measured on the same shop (size, rate, seed) and
+    on this machine's kind of CPU."""
+    if figures is None or figures.get("machine", {}).get("cpu") != machine()["cpu"]:
         return None
     shop = figures["shop"]
     same = (shop["orders"], shop["customers"], shop["rate"], shop["seed"])
