@@ -14,16 +14,12 @@ from srpipeline.crm import quality
 from srpipeline.crm.mapping import unconfirmed_suggestions, unmapped_statuses
 from srpipeline.crm.quality import Finding
 from srpipeline.defs.resources import CrmDatabaseResource
+from srpipeline.wording import counted
 
 #: What to run after a fix, in the UI or the terminal.
 SYNC_AGAIN = "then press Sync (job press_sync in the UI, or `srpipeline sync`)"
 REREAD = "re-read their days with the full_refresh job"
 CRM_STATUSES = "Draft, In progress, Completed, Successful or Failed"
-
-
-def counted(count: int, one: str, many: str) -> str:
-    """``1 order has`` / ``3 orders have``: ``one`` and ``many`` hold the noun and the verb."""
-    return f"{count} {one if count == 1 else many}"
 
 
 def _result(
@@ -43,7 +39,7 @@ def _result(
     return AssetCheckResult(
         passed=False,
         description=f"{counted(finding.count, one, many)}: {shown}. {next_step}.",
-        metadata={"Rows found": finding.count, "sample": MetadataValue.json(finding.sample)},
+        metadata={"Rows found": finding.count, "Sample ids": MetadataValue.json(finding.sample)},
     )
 
 
@@ -81,7 +77,7 @@ def every_active_status_is_mapped(crm: CrmDatabaseResource) -> AssetCheckResult:
             "Statuses not mapped": len(unmapped),
             "Suggestions not confirmed": len(unconfirmed),
             "Mapping file": MetadataValue.path(str(path)),
-            "sample": MetadataValue.json([str(inner_id) for inner_id, _ in unmapped]),
+            "Sample ids": MetadataValue.json([str(inner_id) for inner_id, _ in unmapped]),
         },
     )
 

@@ -9,6 +9,7 @@ from datetime import date, datetime, tzinfo
 from typing import Any, TypeVar
 
 from srpipeline.crm.upsert import LoadCounts, Loaded
+from srpipeline.wording import counted
 
 R = TypeVar("R")
 
@@ -103,7 +104,8 @@ class Progress:
             else ", ETA unknown: the shop sent no page count"
         )
         return (
-            f"{self.stream}: {self.pages} pages, {self.rows} rows, {self.requests} requests, "
+            f"{self.stream}: {counted(self.pages, 'page', 'pages')}, {counted(self.rows, 'row', 'rows')}, "
+            f"{counted(self.requests, 'request', 'requests')}, "
             f"{self.rows_per_second:.0f} rows/s{eta}"
         )
 

@@ -33,7 +33,7 @@ def run_checks(pipeline, instance) -> dict[str, object]:
 
 
 def sampled(evaluation) -> str:
-    return "\n".join(evaluation.metadata["sample"].value)
+    return "\n".join(evaluation.metadata["Sample ids"].value)
 
 
 def test_checks_pass_on_a_faithful_sync_and_fail_on_corrupted_rows(pipeline, instance) -> None:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, tzinfo
+from collections.abc import Mapping
+from datetime import UTC, date, datetime, tzinfo
 from pathlib import Path
 
 from dagster import AssetExecutionContext, AssetObservation, Config, MaterializeResult
@@ -13,6 +14,7 @@ from srpipeline.crm.upsert import LoadCounts
 from srpipeline.defs.resources import CrmDatabaseResource, ShoprenterResource
 from srpipeline.defs.tags import run_trigger, served_request_ids
 from srpipeline.sync import StreamResult, SyncContext
+from srpipeline.wording import counted
 
 
 class PartitionedSyncConfig(Config):
@@ -52,23 +54,33 @@ def materialized(result: StreamResult, **asset_key: str) -> MaterializeResult:
 
 
 def materialized_days(
-    context: AssetExecutionContext, result: StreamResult, zone: tzinfo
+    context: AssetExecutionContext, result: StreamResult, held: Mapping[date, int], zone: tzinfo
 ) -> MaterializeResult:
-    """A day-partitioned stream's materializations: each partition gets its own day's rows (rows
-    changed before the first day of the range count on that day, later ones on the last); what the
-    run cost (requests, 429s, window, time) is recorded once, as an observation of the asset."""
+    """A day-partitioned stream's materializations. Each partition gets its own day's figures:
+    ``dagster/row_count`` is what the CRM holds for the day (``held``), also after a run that read
+    nothing new; the rows this run read count on their change day (earlier ones on the range's first
+    day, later ones on its last). What the run cost (requests, 429s, window, time) is recorded once,
+    as an observation of the asset."""
     keys = context.partition_keys
-    days = {key: LoadCounts() for key in keys}
     first, last = keys[0], keys[-1]
+
+    def key_of(day: date | None) -> str:
+        return first if day is None else min(max(day.isoformat(), first), last)
+
+    read = {key: LoadCounts() for key in keys}
     for day, counts in result.by_day.items():
-        key = first if day is None else min(max(day.isoformat(), first), last)
-        days[key] = days.get(key, LoadCounts()) + counts
-    for key, counts in days.items():
-        context.add_asset_metadata(row_figures(counts), partition_key=key)
+        read[key_of(day)] += counts
+    rows = dict.fromkeys(keys, 0)
+    for day, count in held.items():
+        rows[key_of(day)] += count
+    for key, counts in read.items():
+        context.add_asset_metadata(
+            {"dagster/row_count": rows[key], **read_figures(counts)}, partition_key=key
+        )
     context.log_event(
         AssetObservation(
             asset_key=context.asset_key,
-            description=f"One sync run over {len(keys)} day(s), {first} to {last}",
+            description=f"One sync run over {counted(len(keys), 'day', 'days')}, {first} to {last}",
             metadata=run_figures(result, zone),
         )
     )
@@ -76,9 +88,13 @@ def materialized_days(
 
 
 def row_figures(counts: LoadCounts) -> dict[str, int]:
-    """What happened to the rows: ``dagster/row_count`` is the rows read (skipped carts aside)."""
+    """An unpartitioned stream's rows: ``dagster/row_count`` is the rows read (skipped carts aside)."""
+    return {"dagster/row_count": counts.inserted + counts.updated + counts.unchanged, **read_figures(counts)}
+
+
+def read_figures(counts: LoadCounts) -> dict[str, int]:
+    """What this run did to the rows it read."""
     return {
-        "dagster/row_count": counts.inserted + counts.updated + counts.unchanged,
         "Rows inserted": counts.inserted,
         "Rows updated": counts.updated,
         "Rows unchanged": counts.unchanged,
@@ -87,11 +103,11 @@ def row_figures(counts: LoadCounts) -> dict[str, int]:
 
 def run_figures(result: StreamResult, zone: tzinfo = UTC) -> dict[str, object]:
     """What a stream's run cost and read, with nothing shown that did not happen."""
-    figures: dict[str, object] = {
-        "Requests to the shop": result.requests,
-        "429 answers (throttled)": result.throttled,
-        "Duration (s)": round(result.seconds, 1),
-    }
+    figures: dict[str, object] = {}
+    if result.requests:  # a stream computed in the CRM asks the shop nothing
+        figures["Requests to the shop"] = result.requests
+        figures["429 answers (throttled)"] = result.throttled
+    figures["Duration (s)"] = round(result.seconds, 1)
     if result.window_hi is not None:
         lo = _local(result.window_lo, zone) if result.window_lo else "the beginning"
         figures["Window of shop change times"] = f"{lo} → {_local(result.window_hi, zone)} ({zone})"

@@ -6,6 +6,7 @@ Customers and orders are partitioned by day of last change; a range of days is r
 
 from collections.abc import Iterator
 from datetime import datetime
+from pathlib import Path
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
@@ -21,7 +22,8 @@ from dagster import (
 )
 from sqlalchemy import Table
 
-from srpipeline.crm.mapping import mapping_counts
+from srpipeline.crm.day_counts import rows_by_change_day
+from srpipeline.crm.mapping import mapping_counts, unconfirmed_suggestions
 from srpipeline.crm.schema import crm_contacts, crm_coupons, crm_orders, crm_status_mapping, sr_order_statuses
 from srpipeline.defs.assets.catalog import table_metadata
 from srpipeline.defs.assets.run_context import (
@@ -80,7 +82,12 @@ def order_statuses_and_mapping(
     yield materialized(result, asset_key="order_statuses")
     with crm.get_engine().connect() as conn:
         mapped, unmapped = mapping_counts(conn)
-    metadata = {"Statuses mapped": mapped, "Statuses not mapped": unmapped}
+    unconfirmed = len(unconfirmed_suggestions(Path(crm.status_mapping_path)))
+    metadata = {
+        "Statuses mapped and confirmed": mapped - unconfirmed,
+        "Statuses mapped by a suggestion not yet confirmed": unconfirmed,
+        "Statuses not mapped": unmapped,
+    }
     yield MaterializeResult(asset_key="status_mapping", metadata=metadata)
 
 
@@ -151,6 +158,8 @@ def _day_asset(
         zone = ZoneInfo(partitions_def.timezone)
         ctx = sync_context(context, shop, crm, day_zone=zone)
         result = sync(ctx, start=start, end=end, full_refresh=config.full_refresh)
-        return materialized_days(context, result, zone)
+        with crm.get_engine().connect() as conn:
+            held = rows_by_change_day(conn, table.c.updated_at, zone, start=start, end=end)
+        return materialized_days(context, result, held, zone)
 
     return day_asset
