@@ -147,12 +147,18 @@ crm_sync_lease = Table(
 sr_order_statuses = Table(
     "sr_order_statuses",
     metadata,
-    Column("sr_inner_id", Integer, primary_key=True, autoincrement=False),
-    Column("sr_id", Text, nullable=False, unique=True),
+    Column(
+        "sr_inner_id",
+        Integer,
+        primary_key=True,
+        autoincrement=False,
+        doc="The shop's numeric status id (innerId)",
+    ),
+    Column("sr_id", Text, nullable=False, unique=True, doc="The shop's opaque status id"),
     Column("name", Text),
     Column("color", Text),
-    Column("is_active", Boolean, nullable=False),
-    Column("synced_at", UtcDateTime, nullable=False),
+    Column("is_active", Boolean, nullable=False, doc="False once the status vanished from the shop"),
+    Column("synced_at", UtcDateTime, nullable=False, doc="When a sync last read it (UTC)"),
 )
 
 crm_order_statuses = Table(
@@ -167,8 +173,19 @@ crm_order_statuses = Table(
 crm_status_mapping = Table(
     "crm_status_mapping",
     metadata,
-    Column("sr_status_inner_id", Integer, primary_key=True, autoincrement=False),
-    Column("crm_order_status_id", Integer, ForeignKey("crm_order_statuses.id")),
+    Column(
+        "sr_status_inner_id",
+        Integer,
+        primary_key=True,
+        autoincrement=False,
+        doc="The shop status (sr_order_statuses.sr_inner_id)",
+    ),
+    Column(
+        "crm_order_status_id",
+        Integer,
+        ForeignKey("crm_order_statuses.id"),
+        doc="Its CRM status; null while not mapped",
+    ),
     Column("mapped_at", UtcDateTime, nullable=False),
 )
 
@@ -176,17 +193,32 @@ crm_contacts = Table(
     "crm_contacts",
     metadata,
     Column("id", Integer, primary_key=True),
-    Column("source", String(50), nullable=False),
-    Column("sr_customer_inner_id", Integer, unique=True),
+    Column(
+        "source",
+        String(50),
+        nullable=False,
+        doc="shoprenter for the contacts the sync made; other contacts are never matched",
+    ),
+    Column(
+        "sr_customer_inner_id", Integer, unique=True, doc="The shop's numeric customer id; null for guests"
+    ),
     Column("sr_customer_id", Text, unique=True),
     Column("email", Text),
     Column("first_name", Text),
     Column("last_name", Text),
     Column("phone", Text),
-    Column("record_hash", String(40)),  # hash of the last customer record loaded; null for guests
+    Column(
+        "record_hash",
+        String(40),
+        doc="Hash of the last customer record loaded, to tell changed from unchanged",
+    ),
     Column("created_at", UtcDateTime, nullable=False),
-    Column("updated_at", UtcDateTime),  # the shop's dateUpdated; null for guests and placeholders
-    Column("deleted_at", UtcDateTime),
+    Column(
+        "updated_at",
+        UtcDateTime,
+        doc="The shop's dateUpdated (UTC): the customers partition's day; null for guests",
+    ),
+    Column("deleted_at", UtcDateTime, doc="When the customer vanished from the shop; the row is kept"),
     Index("ix_crm_contacts_email", "email"),
 )
 
@@ -201,8 +233,8 @@ crm_webshop_cards = Table(
     Column("newsletter", Boolean, nullable=False, default=False),
     Column("is_disabled", Boolean, nullable=False, default=False),
     Column("customer_group", Text),
-    Column("segment", String(20)),
-    Column("customer_value", Money(), nullable=False, default=0),
+    Column("segment", String(20), doc="Webshop segment, recomputed from orders by webshop_segments"),
+    Column("customer_value", Money(), nullable=False, default=0, doc="Gross total of successful orders"),
     Column("successful_order_count", Integer, nullable=False, default=0),
     Column("order_count", Integer, nullable=False, default=0),
     Column("first_order_at", UtcDateTime),
@@ -214,15 +246,22 @@ crm_orders = Table(
     "crm_orders",
     metadata,
     Column("id", Integer, primary_key=True),
-    Column("sr_order_inner_id", Integer, nullable=False, unique=True),
+    Column(
+        "sr_order_inner_id", Integer, nullable=False, unique=True, doc="The shop's numeric order id (innerId)"
+    ),
     Column("sr_order_id", Text, nullable=False),
-    Column("number", Text, nullable=False),
+    Column("number", Text, nullable=False, doc="The order number the customer sees"),
     Column("contact_id", Integer, ForeignKey("crm_contacts.id"), nullable=False),
     Column("webshop_card_id", Integer, ForeignKey("crm_webshop_cards.id"), nullable=False, index=True),
     Column("sr_customer_id", Text),
     Column("sr_status_id", Text),
     Column("sr_status_inner_id", Integer),
-    Column("crm_order_status_id", Integer, ForeignKey("crm_order_statuses.id")),
+    Column(
+        "crm_order_status_id",
+        Integer,
+        ForeignKey("crm_order_statuses.id"),
+        doc="CRM status from the status mapping; null while the shop status is not mapped",
+    ),
     Column("currency", Text),
     Column("payment_method", Text),
     Column("payment_method_code", Text),
@@ -233,11 +272,18 @@ crm_orders = Table(
     Column("discount_total", Money()),
     Column("total_gross", Money()),
     Column("comment", Text),
-    Column("is_storno", Boolean, nullable=False, default=False),
-    Column("record_hash", String(40), nullable=False),
-    Column("created_at", UtcDateTime),
-    Column("updated_at", UtcDateTime, nullable=False),
-    Column("synced_at", UtcDateTime, nullable=False),
+    Column("is_storno", Boolean, nullable=False, default=False, doc="A cancelled (storno) order"),
+    Column(
+        "record_hash", String(40), nullable=False, doc="Hash of the last order record loaded, items included"
+    ),
+    Column("created_at", UtcDateTime, doc="The shop's dateCreated (UTC)"),
+    Column(
+        "updated_at",
+        UtcDateTime,
+        nullable=False,
+        doc="The shop's dateUpdated (UTC): the orders partition's day",
+    ),
+    Column("synced_at", UtcDateTime, nullable=False, doc="When a sync last wrote it (UTC)"),
     Index("ix_crm_orders_sr_status_id", "sr_status_id"),
     Index("ix_crm_orders_contact_id", "contact_id"),
 )
@@ -247,8 +293,8 @@ crm_order_items = Table(
     metadata,
     Column("id", Integer, primary_key=True),
     Column("order_id", Integer, ForeignKey("crm_orders.id"), nullable=False),
-    Column("line_key", Text, nullable=False),
-    Column("kind", String(10), nullable=False),
+    Column("line_key", Text, nullable=False, doc="Stable key of the line within its order"),
+    Column("kind", String(10), nullable=False, doc="product, shipping, payment (fee) or coupon"),
     Column("sku", Text),
     Column("name", Text),
     Column("quantity", Numeric(18, 4), nullable=False),
@@ -282,9 +328,9 @@ crm_coupons = Table(
     Column("free_shipping", Boolean, nullable=False, default=False),
     Column("date_start", Date),
     Column("date_end", Date),
-    Column("status", Integer),
-    Column("updated_at", UtcDateTime),
-    Column("deleted_at", UtcDateTime),
+    Column("status", Integer, doc="1 if the shop allows the coupon, 0 if not"),
+    Column("updated_at", UtcDateTime, doc="The shop's dateUpdated (UTC)"),
+    Column("deleted_at", UtcDateTime, doc="When the coupon vanished from the shop; the row is kept"),
     Column("synced_at", UtcDateTime, nullable=False),
 )
 

@@ -72,6 +72,13 @@ def test_every_asset_shows_its_crm_table_and_columns_in_the_catalog() -> None:
     by_name = {column.name: column for column in orders}
     assert by_name["id"].type == "INTEGER" and by_name["id"].constraints.unique
     assert by_name["synced_at"].constraints.nullable is False
+    assert "partition" in by_name["updated_at"].description  # the column's doc, for the catalog
+    # An asset has one column schema; the other tables it writes show under their own names.
+    items = graph.get(AssetKey("orders")).metadata["Columns of crm_order_items"].columns
+    assert [column.name for column in items] == [
+        column.name for column in metadata_tables["crm_order_items"].columns
+    ]
+    assert "Columns of crm_webshop_cards" in graph.get(AssetKey("customers")).metadata
 
 
 def test_every_check_of_the_design_is_defined() -> None:

@@ -24,7 +24,16 @@ from sqlalchemy import Table
 
 from srpipeline.crm.day_counts import rows_by_change_day
 from srpipeline.crm.mapping import mapping_counts, unconfirmed_suggestions
-from srpipeline.crm.schema import crm_contacts, crm_coupons, crm_orders, crm_status_mapping, sr_order_statuses
+from srpipeline.crm.schema import (
+    crm_contacts,
+    crm_coupons,
+    crm_order_coupons,
+    crm_order_items,
+    crm_orders,
+    crm_status_mapping,
+    crm_webshop_cards,
+    sr_order_statuses,
+)
 from srpipeline.defs.assets.catalog import table_metadata
 from srpipeline.defs.assets.run_context import (
     PartitionedSyncConfig,
@@ -113,6 +122,7 @@ def build_partitioned_assets(partitions_def: DailyPartitionsDefinition) -> list[
             deps=[],
             description="Registered customers by day of last change: contacts and webshop cards.",
             table=crm_contacts,
+            also=(crm_webshop_cards,),
         ),
         _day_asset(
             partitions_def,
@@ -122,6 +132,7 @@ def build_partitioned_assets(partitions_def: DailyPartitionsDefinition) -> list[
             description="Orders by day of last change, with their items and coupons "
             "(crm_orders, crm_order_items, crm_order_coupons).",
             table=crm_orders,
+            also=(crm_order_items, crm_order_coupons),
         ),
     ]
 
@@ -134,8 +145,10 @@ def _day_asset(
     deps: list[str],
     description: str,
     table: Table,
+    also: tuple[Table, ...],
 ) -> AssetsDefinition:
-    """A stream read by day of last change; a range of days (a backfill) is one run and one window."""
+    """A stream read by day of last change into ``table`` (and ``also``); a range of days (a backfill)
+    is one run and one window; ``table.updated_at`` is the shop change time that days count by."""
 
     @asset(
         name=name,
@@ -145,7 +158,7 @@ def _day_asset(
         backfill_policy=BackfillPolicy.single_run(),
         deps=deps,
         description=description,
-        metadata=table_metadata(table),
+        metadata=table_metadata(table, *also),
     )
     def day_asset(
         context: AssetExecutionContext,
