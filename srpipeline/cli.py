@@ -14,6 +14,7 @@ import signal
 import sys
 import uuid
 from collections.abc import Callable, Sequence
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
@@ -216,11 +217,12 @@ def sync_now(args: argparse.Namespace, settings: Settings) -> int:
         mapping_path=settings.status_mapping_path,
         trigger="manual",
         progress=print_progress,
+        day_zone=ZoneInfo(settings.partition_timezone),
     )
     settings.status_mapping_path.parent.mkdir(parents=True, exist_ok=True)
     results = sync_everything(ctx, full_refresh=args.full_refresh, reconcile=True if args.reconcile else None)
     for result in results:
-        print(result.summary())
+        print(result.summary(ctx.day_zone))
     return 0
 
 
@@ -272,7 +274,9 @@ def serve_ui(settings: Settings, host: str, port: int) -> int:
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
         ui.wait_ready()
-        print(f"Dagster UI on {ui.url} (Dagster home {settings.dagster_home}); Ctrl-C stops it.")
+        print(
+            f"Dagster UI on {ui.url} (Dagster home {settings.dagster_home}, log {ui.log}); Ctrl-C stops it."
+        )
         ui.process.wait()
     finally:
         ui.stop()
@@ -294,7 +298,7 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
         print(
             f"  {asset}: {figures.get('Rows inserted', 0)} inserted, "
             f"{figures.get('Rows updated', 0)} updated, "
-            f"{figures.get('Requests to the shop', 0)} requests, {figures.get('Duration (s)', 0)} s"
+            f"{figures.get('Requests to the shop', 0)} requests, {figures.get('Duration (s)', 0.0)} s"
         )
     print("Rows in the CRM:")
     with engine.connect() as conn:

@@ -108,6 +108,8 @@ def test_sync_now_loads_the_shop_and_prints_a_summary(
         "orders",
         "segments",
     ]
+    (orders,) = [line for line in out.splitlines() if line.startswith("orders:")]
+    assert orders.endswith("(Europe/Budapest)")  # the window in shop time, as the UI shows it
     engine = make_engine(sqlite_url(env))
     assert_crm_equals_shop(engine, sandbox_shop)
     engine.dispose()

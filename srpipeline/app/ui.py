@@ -58,7 +58,8 @@ def wait_for_webserver(
 
 
 def start_ui(settings: Settings, host: str = "127.0.0.1", port: int = 3000) -> UiProcess:
-    """`dagster dev` on our workspace.yaml and the settings' Dagster home; output in <home>/logs/.
+    """`dagster dev` on our workspace.yaml and the settings' Dagster home; its output goes to
+    <home>/srpipeline-ui.log (not under <home>/logs/, which Dagster's log uploader empties).
 
     The settings reach the code location as its environment, so it loads the same shop and CRM.
     """
@@ -66,8 +67,7 @@ def start_ui(settings: Settings, host: str = "127.0.0.1", port: int = 3000) -> U
     # would otherwise both create (migrate) the same SQLite files at the same time, and one fails.
     with open_instance(settings.dagster_home):
         pass
-    log = settings.dagster_home / "logs" / "dagster-dev.log"
-    log.parent.mkdir(exist_ok=True)
+    log = settings.dagster_home / "srpipeline-ui.log"
     dagster = Path(sys.executable).with_name("dagster")
     with open(log, "ab") as output:
         process = subprocess.Popen(

@@ -183,4 +183,4 @@ def stream_run(ctx: SyncContext, stream: str) -> Iterator[StreamResult]:
                     throttled=result.throttled,
                     error=error,
                 )
-    ctx.log.info(result.summary())
+    ctx.log.info(result.summary(ctx.day_zone))

@@ -63,17 +63,26 @@ class StreamResult:
         data["seconds"] = round(self.seconds, 3)
         return data
 
-    def summary(self) -> str:
-        window = ""
-        if self.window_hi is not None:
-            lo = self.window_lo.isoformat(timespec="seconds") if self.window_lo else "beginning"
-            window = f", window {lo} .. {self.window_hi.isoformat(timespec='seconds')}"
+    def window_text(self, zone: tzinfo) -> str | None:
+        """The window of shop change times read, in ``zone``; None for a stream read whole."""
+        if self.window_hi is None:
+            return None
+        lo = _local(self.window_lo, zone) if self.window_lo else "the beginning"
+        return f"{lo} → {_local(self.window_hi, zone)} ({zone})"
+
+    def summary(self, zone: tzinfo) -> str:
+        window = self.window_text(zone)
         extra = f", {self.quarantined} quarantined" if self.quarantined else ""
         extra += f", {self.deleted} marked deleted" if self.deleted else ""
         return (
             f"{self.stream}: {self.inserted} inserted, {self.updated} updated, {self.unchanged} unchanged"
-            f"{extra}; {self.requests} requests, {self.throttled} throttled, {self.seconds:.1f} s{window}"
+            f"{extra}; {self.requests} requests, {self.throttled} throttled, {self.seconds:.1f} s"
+            + (f", window {window}" if window else "")
         )
+
+
+def _local(moment: datetime, zone: tzinfo) -> str:
+    return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S")
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import UTC, date, datetime, tzinfo
+from datetime import UTC, date, tzinfo
 from pathlib import Path
 
 from dagster import AssetExecutionContext, AssetObservation, Config, MaterializeResult
@@ -108,9 +108,9 @@ def run_figures(result: StreamResult, zone: tzinfo = UTC) -> dict[str, object]:
         figures["Requests to the shop"] = result.requests
         figures["429 answers (throttled)"] = result.throttled
     figures["Duration (s)"] = round(result.seconds, 1)
-    if result.window_hi is not None:
-        lo = _local(result.window_lo, zone) if result.window_lo else "the beginning"
-        figures["Window of shop change times"] = f"{lo} → {_local(result.window_hi, zone)} ({zone})"
+    window = result.window_text(zone)
+    if window:
+        figures["Window of shop change times"] = window
     if result.quarantined:
         figures["Records skipped as unreadable"] = result.quarantined
     if result.deleted:
@@ -118,7 +118,3 @@ def run_figures(result: StreamResult, zone: tzinfo = UTC) -> dict[str, object]:
     if result.notes:
         figures["Notes"] = "; ".join(result.notes)
     return figures
-
-
-def _local(moment: datetime, zone: tzinfo) -> str:
-    return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S")
