@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from datetime import date, datetime, tzinfo
 
-from sqlalchemy import Column, Connection, select
+from sqlalchemy import Column, Connection, func, select
 
 
 def rows_by_change_day(
@@ -17,3 +17,8 @@ def rows_by_change_day(
     if start is not None:
         query = query.where(changed_at >= start)
     return Counter(moment.astimezone(zone).date() for moment in conn.execute(query).scalars())
+
+
+def rows_with_change_time(conn: Connection, changed_at: Column) -> int:
+    """All rows that belong to some day (guests, with no shop change time, belong to none)."""
+    return conn.execute(select(func.count()).where(changed_at.is_not(None))).scalar_one()

@@ -81,6 +81,7 @@ def test_a_first_sync_brings_the_whole_shop_with_metadata_and_progress(pipeline,
     assert all("Requests to the shop" not in day for day in days.values())  # run-wide: once, below
     figures = run_figures(instance, "orders", result.run_id)
     assert figures["Requests to the shop"] >= 1 and figures["429 answers (throttled)"] == 0
+    assert figures["Rows in the CRM, all days"] == orders_in_shop
     assert figures["Window of shop change times"].startswith("the beginning → ")  # open at the bottom
     assert figures["Window of shop change times"].endswith(f"({TEST_PARTITIONS.timezone})")
     assert not any(value is None or value == [] for value in figures.values())

@@ -54,13 +54,14 @@ def materialized(result: StreamResult, **asset_key: str) -> MaterializeResult:
 
 
 def materialized_days(
-    context: AssetExecutionContext, result: StreamResult, held: Mapping[date, int], zone: tzinfo
+    context: AssetExecutionContext, result: StreamResult, held: Mapping[date, int], total: int, zone: tzinfo
 ) -> MaterializeResult:
     """A day-partitioned stream's materializations. Each partition gets its own day's figures:
     ``dagster/row_count`` is what the CRM holds for the day (``held``), also after a run that read
     nothing new; the rows this run read count on their change day (earlier ones on the range's first
-    day, later ones on its last). What the run cost (requests, 429s, window, time) is recorded once,
-    as an observation of the asset."""
+    day, later ones on its last). What the run cost (requests, 429s, window, time) and the CRM's
+    ``total`` over all days are recorded once, as an observation of the asset (the UI's Overview
+    shows only the latest partition's row count)."""
     keys = context.partition_keys
     first, last = keys[0], keys[-1]
 
@@ -81,7 +82,7 @@ def materialized_days(
         AssetObservation(
             asset_key=context.asset_key,
             description=f"One sync run over {counted(len(keys), 'day', 'days')}, {first} to {last}",
-            metadata=run_figures(result, zone),
+            metadata={"Rows in the CRM, all days": total, **run_figures(result, zone)},
         )
     )
     return MaterializeResult()

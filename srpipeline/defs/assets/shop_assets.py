@@ -22,7 +22,7 @@ from dagster import (
 )
 from sqlalchemy import Table
 
-from srpipeline.crm.day_counts import rows_by_change_day
+from srpipeline.crm.day_counts import rows_by_change_day, rows_with_change_time
 from srpipeline.crm.mapping import mapping_counts, unconfirmed_suggestions
 from srpipeline.crm.schema import (
     crm_contacts,
@@ -173,6 +173,7 @@ def _day_asset(
         result = sync(ctx, start=start, end=end, full_refresh=config.full_refresh)
         with crm.get_engine().connect() as conn:
             held = rows_by_change_day(conn, table.c.updated_at, zone, start=start, end=end)
-        return materialized_days(context, result, held, zone)
+            total = rows_with_change_time(conn, table.c.updated_at)
+        return materialized_days(context, result, held, total, zone)
 
     return day_asset
