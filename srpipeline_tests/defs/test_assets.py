@@ -164,3 +164,23 @@ def test_a_sensor_run_marks_the_requests_it_serves_as_soon_as_it_starts(pipeline
     with pipeline.engine.connect() as conn:
         served = dict(conn.execute(select(crm_sync_requests.c.id, crm_sync_requests.c.run_id)).all())
     assert served == {first: result.run_id, second: result.run_id, later: None}
+
+
+def data_version(instance, asset: str) -> str:
+    records = instance.fetch_materializations(AssetKey(asset), limit=1).records
+    return records[0].asset_materialization.tags["dagster/data_version"]
+
+
+def test_assets_read_whole_keep_their_data_version_until_their_content_changes(pipeline, instance) -> None:
+    """So Dagster marks older orders partitions unsynced only when statuses or coupons really changed."""
+    assets = ("order_statuses", "status_mapping", "coupons")
+    assert materialize_all(pipeline, instance).success
+    first = {asset: data_version(instance, asset) for asset in assets}
+    assert materialize_all(pipeline, instance).success
+    assert {asset: data_version(instance, asset) for asset in assets} == first
+
+    pipeline.shop.control.delete_coupon(pipeline.shop.store.coupon_items()[0]["code"])
+    pipeline.shop.control.rename_status(1, "Új név")
+    assert materialize_all(pipeline, instance).success
+    changed = {asset for asset in assets if data_version(instance, asset) != first[asset]}
+    assert changed == {"order_statuses", "coupons"}  # the mapping itself did not change

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from datetime import UTC, date, tzinfo
 from pathlib import Path
 
-from dagster import AssetExecutionContext, AssetObservation, Config, MaterializeResult
+from dagster import AssetExecutionContext, AssetObservation, Config, DataVersion, MaterializeResult
 
 from srpipeline.clock import utc_now
 from srpipeline.crm.state import consume_sync_requests
@@ -48,9 +48,13 @@ def sync_context(
     )
 
 
-def materialized(result: StreamResult, **asset_key: str) -> MaterializeResult:
-    """An unpartitioned stream's materialization: its figures, once."""
-    return MaterializeResult(metadata={**row_figures(result.counts), **run_figures(result)}, **asset_key)  # type: ignore[arg-type]
+def materialized(result: StreamResult, version: str | None = None, **asset_key: str) -> MaterializeResult:
+    """An unpartitioned stream's materialization: its figures, once, and its data ``version``."""
+    return MaterializeResult(
+        metadata={**row_figures(result.counts), **run_figures(result)},
+        data_version=DataVersion(version) if version else None,
+        **asset_key,  # type: ignore[arg-type]
+    )
 
 
 def materialized_days(

@@ -16,6 +16,7 @@ from dagster import (
     AssetSpec,
     BackfillPolicy,
     DailyPartitionsDefinition,
+    DataVersion,
     MaterializeResult,
     asset,
     multi_asset,
@@ -23,6 +24,7 @@ from dagster import (
 from sqlalchemy import Table
 
 from srpipeline.crm.day_counts import rows_by_change_day, rows_with_change_time
+from srpipeline.crm.fingerprint import table_fingerprint
 from srpipeline.crm.mapping import mapping_counts, unconfirmed_suggestions
 from srpipeline.crm.schema import (
     crm_contacts,
@@ -88,16 +90,20 @@ def order_statuses_and_mapping(
     context: AssetExecutionContext, shop: ShoprenterResource, crm: CrmDatabaseResource
 ) -> Iterator[MaterializeResult]:
     result = sync_order_statuses(sync_context(context, shop, crm))
-    yield materialized(result, asset_key="order_statuses")
     with crm.get_engine().connect() as conn:
+        statuses_version = table_fingerprint(conn, sr_order_statuses)
+        mapping_version = table_fingerprint(conn, crm_status_mapping)
         mapped, unmapped = mapping_counts(conn)
+    yield materialized(result, statuses_version, asset_key="order_statuses")
     unconfirmed = len(unconfirmed_suggestions(Path(crm.status_mapping_path)))
     metadata = {
         "Statuses mapped and confirmed": mapped - unconfirmed,
         "Statuses mapped by a suggestion not yet confirmed": unconfirmed,
         "Statuses not mapped": unmapped,
     }
-    yield MaterializeResult(asset_key="status_mapping", metadata=metadata)
+    yield MaterializeResult(
+        asset_key="status_mapping", metadata=metadata, data_version=DataVersion(mapping_version)
+    )
 
 
 @asset(
@@ -109,7 +115,9 @@ def order_statuses_and_mapping(
 def coupons(
     context: AssetExecutionContext, shop: ShoprenterResource, crm: CrmDatabaseResource
 ) -> MaterializeResult:
-    return materialized(sync_coupons(sync_context(context, shop, crm)))
+    result = sync_coupons(sync_context(context, shop, crm))
+    with crm.get_engine().connect() as conn:
+        return materialized(result, table_fingerprint(conn, crm_coupons))
 
 
 def build_partitioned_assets(partitions_def: DailyPartitionsDefinition) -> list[AssetsDefinition]:
