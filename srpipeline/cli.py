@@ -269,6 +269,9 @@ def cmd_ui(args: argparse.Namespace, settings: Settings) -> int:
 def serve_ui(settings: Settings, host: str, port: int) -> int:
     from srpipeline.app.ui import start_ui
 
+    # `dagster dev` gives SIGTERM the handler SIGINT has; started in the background (`&`, nohup),
+    # SIGINT is ignored, and `dagster dev` would then ignore both and outlive us: catch SIGINT.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     ui = start_ui(settings, host=host, port=port)
     # a plain `kill` ends `dagster dev` too, like Ctrl-C does
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))

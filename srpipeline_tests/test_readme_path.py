@@ -7,14 +7,15 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 
 from srpipeline.app.ui import wait_for_webserver
+from srpipeline_tests.processes import free_port, port_in_use, processes_naming
 
 pytestmark = pytest.mark.e2e
 
@@ -27,12 +28,6 @@ def run(command: list[str], cwd: Path, env: dict[str, str], timeout: float) -> s
         f"{command} exited {done.returncode}:\n{done.stdout[-2000:]}{done.stderr[-2000:]}"
     )
     return done.stdout
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def test_the_built_wheel_runs_demo_then_ui_then_sync_from_another_folder(tmp_path: Path) -> None:
@@ -70,18 +65,26 @@ def test_the_built_wheel_runs_demo_then_ui_then_sync_from_another_folder(tmp_pat
 
     port = free_port()
     ui_log = (tmp_path / "ui.log").open("wb")
+    # Started as `srpipeline ui &` is, with SIGINT ignored: `dagster dev` then used to ignore SIGTERM
+    # as well, and a stop left its webserver and daemon running on the home.
     ui = subprocess.Popen(
         [str(srpipeline), "ui", "--port", str(port)],
         cwd=elsewhere, env=env, stdout=ui_log, stderr=subprocess.STDOUT,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN),
     )  # fmt: skip
     try:
         wait_for_webserver(f"http://127.0.0.1:{port}", {"srpipeline ui": ui}, 120, logs=ui_log.name)
         synced = run([str(srpipeline), "sync", "--wait", "--timeout", "180"], elsewhere, env, 240)
     finally:
+        stopping = time.monotonic()
         ui.send_signal(signal.SIGTERM)
         ui.wait(60)
+        stopped_after = time.monotonic() - stopping
         ui_log.close()
     assert ": SUCCESS." in synced, synced
+    home = str(elsewhere / ".dagster_home")
+    assert stopped_after < 20, f"srpipeline ui took {stopped_after:.0f} s to stop"
+    assert not port_in_use(port) and not processes_naming(home), processes_naming(home)
     streams = {line.split()[0]: line for line in synced.splitlines() if "last sync" in line}
     # the demo's shop came back as the same shop: nothing changed, so nothing was re-read as new
     for stream in ("orders", "customers"):

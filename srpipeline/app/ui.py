@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import signal
 import subprocess
 import sys
 import time
@@ -29,14 +31,28 @@ class UiProcess:
         wait_for_webserver(self.url, {"dagster dev": self.process}, timeout, logs=self.log)
 
     def stop(self, timeout: float = 30.0) -> None:
-        """SIGTERM lets `dagster dev` stop its webserver, daemon and code server; kill if it hangs."""
+        """SIGTERM lets `dagster dev` stop its webserver, daemon and code server; if it hangs, its
+        whole process group is killed, so no daemon is left running on the Dagster home."""
         if self.process.poll() is None:
             self.process.terminate()
+        deadline = time.monotonic() + timeout
         try:
             self.process.wait(timeout)
+            while _group_alive(self.process.pid) and time.monotonic() < deadline:
+                time.sleep(0.2)  # its code server ends a moment after it
         except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+            pass
+        if _group_alive(self.process.pid):
+            os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait()
+
+
+def _group_alive(group: int) -> bool:
+    try:
+        os.killpg(group, 0)
+    except ProcessLookupError:
+        return False
+    return True
 
 
 def wait_for_webserver(
@@ -76,5 +92,6 @@ def start_ui(settings: Settings, host: str = "127.0.0.1", port: int = 3000) -> U
             env=settings.environment(),
             stdout=output,
             stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group: `stop` can end all of it
         )
     return UiProcess(process=process, url=f"http://{host}:{port}", log=log)

@@ -7,7 +7,6 @@ every run of `shoprenter_api` apart in time, and the CRM equals the shop.
 """
 
 import itertools
-import socket
 import time
 from datetime import date
 
@@ -21,6 +20,7 @@ from srpipeline.crm.schema import crm_contacts, crm_orders, crm_sync_requests
 from srpipeline.crm.state import request_sync
 from srpipeline.defs.tags import SHOP_POOL_RUN_TAG, SYNC_REQUESTS_TAG
 from srpipeline.settings import read_settings
+from srpipeline_tests.processes import free_port
 
 pytestmark = pytest.mark.e2e
 
@@ -30,12 +30,6 @@ LINEAGE = {
     "webshop_segments": {"orders", "customers"},
     "status_mapping": {"order_statuses"},
 }
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def graphql(url: str, query: str, variables: dict | None = None) -> dict:
