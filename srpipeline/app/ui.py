@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -43,7 +44,8 @@ class UiProcess:
         except subprocess.TimeoutExpired:
             pass
         if _group_alive(self.process.pid):
-            os.killpg(self.process.pid, signal.SIGKILL)
+            with contextlib.suppress(ProcessLookupError):  # it may end between the look and the kill
+                os.killpg(self.process.pid, signal.SIGKILL)
         self.process.wait()
 
 
