@@ -91,7 +91,12 @@ def disconnect(engine: Engine) -> dict[str, int]:
             deleted[table.name] = conn.execute(delete(table)).rowcount
         conn.execute(
             update(crm_shop_connection).values(
-                shop_url=None, bound_at=None, last_test_at=None, last_test_ok=None, last_test_message=None
+                shop_url=None,
+                bound_at=None,
+                last_test_at=None,
+                last_test_ok=None,
+                last_test_message=None,
+                shop_timezone=None,
             )
         )
     return deleted

@@ -91,6 +91,7 @@ crm_shop_connection = Table(
     Column("last_test_at", UtcDateTime),
     Column("last_test_ok", Boolean),
     Column("last_test_message", Text),
+    Column("shop_timezone", String(64), doc="The shop's config_timezone, as last read with its statuses"),
     CheckConstraint("id = 1", name="one_row"),
 )
 
@@ -130,7 +131,7 @@ crm_sync_log = Table(
     Column("rows_updated", Integer, nullable=False, default=0),
     Column("rows_unchanged", Integer, nullable=False, default=0),
     Column("error", Text),
-    CheckConstraint("\"trigger\" IN ('manual', 'schedule', 'backfill', 'ui')", name="trigger"),
+    CheckConstraint("\"trigger\" IN ('manual', 'schedule', 'backfill', 'ui', 'probe')", name="trigger"),
 )
 
 crm_sync_lease = Table(

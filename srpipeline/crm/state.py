@@ -13,7 +13,7 @@ from srpipeline.clock import WallClock, utc_now
 from srpipeline.crm.schema import crm_sync_log, crm_sync_requests, crm_sync_state
 from srpipeline.crm.upsert import LoadCounts, upsert
 
-Trigger = Literal["manual", "schedule", "backfill", "ui"]
+Trigger = Literal["manual", "schedule", "backfill", "ui", "probe"]
 
 #: Every stream a sync runs, in the order it runs them (orders refer to statuses and coupons;
 #: segments are computed from customers and orders).

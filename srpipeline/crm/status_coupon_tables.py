@@ -10,9 +10,9 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Table, select, update
+from sqlalchemy import Connection, Table, distinct, func, select, update
 
-from srpipeline.crm.schema import crm_coupons, sr_order_statuses
+from srpipeline.crm.schema import crm_coupons, crm_order_coupons, crm_orders, sr_order_statuses
 from srpipeline.crm.upsert import LoadCounts, upsert
 from srpipeline.shoprenter.records import Coupon, OrderStatus
 
@@ -95,3 +95,34 @@ def _load_snapshot(
     if changed:
         conn.execute(upsert(conn, table, [key], [*columns, "synced_at"], newer_than=newer_than), changed)
     return LoadCounts(inserted, updated, unchanged)
+
+
+def orders_naming_unknown_statuses(conn: Connection, *, since: datetime) -> int:
+    """Orders written after ``since`` whose shop status the CRM does not hold (a status made after
+    the statuses were last read): the statuses must be read again."""
+    return conn.execute(
+        select(func.count())
+        .select_from(crm_orders)
+        .where(
+            crm_orders.c.synced_at > since,
+            crm_orders.c.sr_status_id.is_not(None),
+            crm_orders.c.sr_status_inner_id.is_(None),
+        )
+    ).scalar_one()
+
+
+def orders_naming_unknown_coupons(conn: Connection, *, since: datetime) -> int:
+    """Orders written after ``since`` that used a coupon the CRM does not hold: coupons must be read again."""
+    return conn.execute(
+        select(func.count(distinct(crm_order_coupons.c.order_id)))
+        .select_from(
+            crm_order_coupons.join(crm_orders, crm_orders.c.id == crm_order_coupons.c.order_id).outerjoin(
+                crm_coupons, crm_coupons.c.sr_coupon_id == crm_order_coupons.c.sr_coupon_id
+            )
+        )
+        .where(
+            crm_orders.c.synced_at > since,
+            crm_order_coupons.c.sr_coupon_id.is_not(None),
+            crm_coupons.c.sr_coupon_id.is_(None),
+        )
+    ).scalar_one()

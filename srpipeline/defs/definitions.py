@@ -10,6 +10,7 @@ from dagster import Definitions, definitions, in_process_executor
 
 from srpipeline.defs.assets.crm_assets import webshop_segments
 from srpipeline.defs.assets.shop_assets import build_partitioned_assets, coupons, order_statuses_and_mapping
+from srpipeline.defs.change_probe_sensor import build_change_probe_sensor
 from srpipeline.defs.checks import ASSET_CHECKS
 from srpipeline.defs.jobs import build_jobs
 from srpipeline.defs.partitions import daily_partitions
@@ -31,7 +32,10 @@ def build_definitions(settings: Settings) -> Definitions:
         ],
         asset_checks=ASSET_CHECKS,
         jobs=build_jobs(),
-        sensors=[build_sync_sensor(partitions_def)],
+        sensors=[
+            build_sync_sensor(partitions_def),
+            build_change_probe_sensor(partitions_def, settings.probe_interval),
+        ],
         schedules=[build_dawn_schedule(partitions_def)],
         resources={
             "shop": ShoprenterResource.from_settings(settings),

@@ -57,6 +57,17 @@ def sync_in_flight(instance: DagsterInstance) -> DagsterRun | None:
     return runs[0] if runs else None
 
 
+def busy_reason(instance: DagsterInstance, engine: Engine) -> str | None:
+    """Why no sync may start now (a sync run queued or running, or the lease held elsewhere), or None."""
+    busy = sync_in_flight(instance)
+    if busy is not None:
+        return f"run {busy.run_id} is {busy.status.value}"
+    holder = lease_holder(engine)
+    if holder is not None:
+        return f"the sync lease is held by {holder}"
+    return None
+
+
 def request_ids_tag(first: int, last: int) -> str:
     return f"{first}-{last}"
 
@@ -84,12 +95,9 @@ def evaluate_requests(
         waiting = pending_sync_requests(conn)
     if not waiting:
         return SkipReason("no Sync request waiting")
-    busy = sync_in_flight(instance)
+    busy = busy_reason(instance, engine)
     if busy is not None:
-        return SkipReason(f"{len(waiting)} Sync request(s) wait: run {busy.run_id} is {busy.status.value}")
-    holder = lease_holder(engine)
-    if holder is not None:
-        return SkipReason(f"{len(waiting)} Sync request(s) wait: the sync lease is held by {holder}")
+        return SkipReason(f"{len(waiting)} Sync request(s) wait: {busy}")
     first, last = waiting[0].id, waiting[-1].id
     return RunRequest(
         run_key=f"sync-requests-{last}",

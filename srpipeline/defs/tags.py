@@ -20,11 +20,13 @@ SHOP_POOL = "shoprenter_api"
 #: Dagster tags each run holding a step of a pool with this tag (value "true").
 SHOP_POOL_RUN_TAG = f".dagster/pool/{SHOP_POOL}"
 
-#: Who started a run: manual (Sync button / CLI), schedule, ui, backfill. Written to crm_sync_log.
+#: Who started a run: manual (Sync button / CLI), schedule, ui, backfill, probe. Written to crm_sync_log.
 TRIGGER_TAG = "srpipeline/trigger"
 TRIGGERS: tuple[str, ...] = get_args(Trigger)
 #: The ids ``first-last`` of the Sync requests a sensor run serves.
 SYNC_REQUESTS_TAG = "srpipeline/sync_requests"
+#: What the change probe saw that made it launch the run (one line).
+PROBE_SAW_TAG = "srpipeline/probe_saw"
 
 
 def served_request_ids(tags: Mapping[str, str]) -> list[int]:

@@ -28,6 +28,7 @@ from srpipeline.shoprenter.paging import (
     ReverseCursor,
     Window,
     list_page,
+    lists_any,
     read_all,
     read_envelope,
     reverse_pages,
@@ -42,6 +43,8 @@ CUSTOMERS = "customers"
 #: Abandoned carts are not orders (crm-model.md): the shop leaves them out of both order reads.
 ORDER_FILTERS = MappingProxyType({"excludeAbandonedCart": 1})
 NOT_STORNO = MappingProxyType({"excludeStorno": 1})
+#: The windowed streams' resources and the filters every read of them takes.
+WINDOWED_RESOURCES = MappingProxyType({"customers": (CUSTOMERS, {}), "orders": (ORDERS, ORDER_FILTERS)})
 
 
 @dataclass(frozen=True)
@@ -122,6 +125,11 @@ class ShoprenterClient:
                     self._tz = ZoneInfo(DEFAULT_TIMEZONE)
             return self._tz
 
+    def adopt_timezone(self, tz: ZoneInfo) -> None:
+        """Take ``tz`` as the shop's time zone without asking (a recent read the caller kept)."""
+        with self._facts_lock:
+            self._tz = tz
+
     def languages(self) -> Parsed[Language]:
         return parse.parse_page(read_all(self._transport, "languages"), parse.parse_language, "languages")
 
@@ -178,6 +186,12 @@ class ShoprenterClient:
         return coupons
 
     # ----------------------------------------------------------------- windowed reads
+
+    def changed_in(self, stream: str, window: Window) -> bool:
+        """Whether the shop changed any customer or order (``stream``) in ``window``, abandoned carts
+        aside: one id-only request for one item, the change probe's question."""
+        resource, filters = WINDOWED_RESOURCES[stream]
+        return lists_any(self._transport, resource, {**filters, **window.params(self.shop_timezone())})
 
     def order_pages(self, window: Window, *, inner_id_min: int = 0) -> Iterator[RecordPage[Order]]:
         """The orders changed in ``window`` from ``inner_id_min`` on (``/orderExtend`` by keyset, 200

@@ -195,6 +195,11 @@ def list_page(
     return _read_page(transport, resource, lambda _limit: page, _page_size(transport), True, params or {})
 
 
+def lists_any(transport: Transport, resource: str, params: Params) -> bool:
+    """Whether ``resource`` lists anything with ``params``: one id-only request for one item."""
+    return bool(_read_page(transport, resource, _first_page, PageSize(1, 1), False, params).items)
+
+
 class KeysetRead:
     """Page 0 of ``innerIdMin = last seen + 1``, ascending, until a short page (orders).
 

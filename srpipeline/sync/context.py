@@ -18,15 +18,18 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, timedelta, tzinfo
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, Engine
 
 from srpipeline.clock import WallClock, utc_now
 from srpipeline.crm.guard import bind_shop, check_shop
 from srpipeline.crm.lease import Lease, LeaseHeldError, LeaseLostError, acquire, lease_owner, take_over
+from srpipeline.crm.shop_facts import known_shop_timezone
 from srpipeline.crm.state import Trigger, finish_sync_log, start_sync_log
 from srpipeline.shoprenter.client import ShoprenterClient
 from srpipeline.shoprenter.records import BadRecord
+from srpipeline.sync.cadence import CADENCED_TRIGGERS, reread_reason
 from srpipeline.sync.report import ProgressCallback, StreamResult
 from srpipeline.sync.windows import DEFAULT_OVERLAP
 
@@ -129,6 +132,15 @@ class SyncContext:
             )
         bind_shop(conn, self.client.config.normalized_url, now=self.now())
 
+    def adopt_kept_timezone(self, conn: Connection) -> None:
+        """In a probe's sync, take the shop's time zone the CRM kept with statuses read within the
+        hour, instead of asking the shop again (cadence.py)."""
+        if self.trigger not in CADENCED_TRIGGERS or reread_reason(conn, "order_statuses", now=self.now()):
+            return
+        name = known_shop_timezone(conn)
+        if name is not None:
+            self.client.adopt_timezone(ZoneInfo(name))
+
     def quarantine(self, stream: str, bad: list[BadRecord], result: StreamResult) -> None:
         """Log records that could not be parsed, by id, and count them; the rest of the page loads."""
         for record in bad:
@@ -161,6 +173,7 @@ def stream_run(ctx: SyncContext, stream: str) -> Iterator[StreamResult]:
         with ctx.engine.begin() as conn:
             check_shop(conn, ctx.client.config.normalized_url)
             log_id = start_sync_log(conn, ctx.run_id, stream, ctx.trigger, now=ctx.now())
+            ctx.adopt_kept_timezone(conn)
         error: str | None = None
         try:
             yield result

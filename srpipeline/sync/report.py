@@ -28,6 +28,8 @@ class StreamResult:
     window_hi: datetime | None = None
     seconds: float = 0.0
     notes: list[str] = field(default_factory=list)
+    #: Why the stream was not read at all (a list a probe's sync found recent enough); None = read.
+    skipped: str | None = None
     #: ``counts`` split by the day (in the context's ``day_zone``) of each record's shop change
     #: time; None for records with no time. Dagster gives each daily partition its own day's figures.
     by_day: dict[date | None, LoadCounts] = field(default_factory=dict)
@@ -71,6 +73,8 @@ class StreamResult:
         return f"{lo} → {_local(self.window_hi, zone)} ({zone})"
 
     def summary(self, zone: tzinfo) -> str:
+        if self.skipped:
+            return self.skipped
         window = self.window_text(zone)
         extra = f", {self.quarantined} quarantined" if self.quarantined else ""
         extra += f", {self.deleted} marked deleted" if self.deleted else ""

@@ -50,7 +50,7 @@ def test_upgrading_twice_changes_nothing(crm_url: str) -> None:
         upgrade(engine)
         upgrade(crm_url)
         with engine.connect() as conn:
-            assert conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all() == ["0003"]
+            assert conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all() == ["0004"]
             assert conn.execute(select(crm_modules.c.id)).scalars().all() == [1, 2]
             assert len(conn.execute(select(crm_order_statuses.c.id)).all()) == 5
     finally:
