@@ -17,13 +17,8 @@ FAST_RETRIES: dict[str, object] = {"backoff_base": 0.01, "backoff_cap": 0.5, "ti
 
 def client_for(shop: SandboxShop, **overrides: object) -> ShoprenterClient:
     """A Basic-auth client of ``shop``, unthrottled, with fast retries (``overrides`` win)."""
-    config = ShopConfig(
-        api_url=shop.classic_url,
-        username=shop.username,
-        password=shop.password,
-        rate=0,
-        **{**FAST_RETRIES, **overrides},  # type: ignore[arg-type]
-    )
+    fields = {"api_url": shop.classic_url, "username": shop.username, "password": shop.password, "rate": 0}
+    config = ShopConfig(**{**fields, **FAST_RETRIES, **overrides})  # type: ignore[arg-type]
     return ShoprenterClient(config)
 
 

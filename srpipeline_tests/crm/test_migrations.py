@@ -1,11 +1,20 @@
+import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import JSON, Column, Engine, MetaData, String, Table, inspect, select, text
+from sqlalchemy.exc import IntegrityError
 
 from srpipeline.crm.engine import alembic_config, make_engine, open_crm, upgrade
-from srpipeline.crm.schema import CONTRACT_TABLES, UtcDateTime, crm_modules, crm_order_statuses, metadata
-from srpipeline.crm.state import SyncState, get_sync_state, save_sync_state
+from srpipeline.crm.schema import (
+    CONTRACT_TABLES,
+    UtcDateTime,
+    crm_modules,
+    crm_order_statuses,
+    crm_sync_log,
+    metadata,
+)
+from srpipeline.crm.state import SyncState, get_sync_state, save_sync_state, start_sync_log
 from srpipeline_tests.crm.factories import T0
 
 #: ``crm_sync_state`` as revisions 0001 and 0002 made it, keyed by stream and partition key.
@@ -114,3 +123,25 @@ def test_no_table_has_a_password_column(crm_engine: Engine) -> None:
         "crm_contacts.record_hash",
         "crm_orders.record_hash",
     ]
+
+
+def test_0004_lets_the_log_hold_probe_syncs_and_a_downgrade_maps_them_to_schedule(crm_url: str) -> None:
+    engine = open_crm(crm_url)
+    try:
+        with engine.begin() as conn:
+            start_sync_log(conn, "r1", "orders", "probe", now=T0)
+            config = alembic_config()
+            config.attributes["connection"] = conn
+            command.downgrade(config, "0003")
+        with engine.connect() as conn:
+            assert conn.execute(select(crm_sync_log.c.trigger)).scalars().all() == ["schedule"]
+            assert "shop_timezone" not in {
+                c["name"] for c in inspect(conn).get_columns("crm_shop_connection")
+            }
+        with pytest.raises(IntegrityError), engine.begin() as conn:
+            start_sync_log(conn, "r2", "orders", "probe", now=T0)
+        upgrade(engine)
+        with engine.begin() as conn:
+            start_sync_log(conn, "r3", "orders", "probe", now=T0)
+    finally:
+        engine.dispose()

@@ -4,6 +4,7 @@ from dagster import AssetExecutionContext, MaterializeResult, asset
 
 from srpipeline.crm.schema import crm_webshop_cards
 from srpipeline.defs.assets.catalog import table_metadata
+from srpipeline.defs.assets.freshness import SYNC_FRESHNESS
 from srpipeline.defs.assets.run_context import materialized, sync_context
 from srpipeline.defs.resources import CrmDatabaseResource, ShoprenterResource
 from srpipeline.sync import sync_segments
@@ -15,6 +16,7 @@ from srpipeline.sync import sync_segments
     description="Webshop segments of every card (crm_webshop_cards.segment), recomputed from orders. "
     "Computed in the CRM: no call to the shop, so not in pool shoprenter_api.",
     metadata=table_metadata(crm_webshop_cards),
+    freshness_policy=SYNC_FRESHNESS,
 )
 def webshop_segments(
     context: AssetExecutionContext, shop: ShoprenterResource, crm: CrmDatabaseResource

@@ -7,8 +7,10 @@ from datetime import UTC, date, tzinfo
 from pathlib import Path
 
 from dagster import AssetExecutionContext, AssetObservation, Config, DataVersion, MaterializeResult
+from sqlalchemy import Connection, Table
 
 from srpipeline.clock import utc_now
+from srpipeline.crm.fingerprint import row_count, table_fingerprint
 from srpipeline.crm.state import consume_sync_requests
 from srpipeline.crm.upsert import LoadCounts
 from srpipeline.defs.resources import CrmDatabaseResource, ShoprenterResource
@@ -48,10 +50,22 @@ def sync_context(
     )
 
 
-def materialized(result: StreamResult, version: str | None = None, **asset_key: str) -> MaterializeResult:
-    """An unpartitioned stream's materialization: its figures, once, and its data ``version``."""
+def materialized(
+    result: StreamResult, conn: Connection | None = None, table: Table | None = None, **asset_key: str
+) -> MaterializeResult:
+    """An unpartitioned stream's materialization: its figures, once; a list read whole into
+    ``table`` also gets its data version (from the CRM's rows). A list a probe's sync did not read
+    again says so and shows the rows the CRM holds."""
+    if result.skipped and conn is not None and table is not None:
+        metadata: dict[str, object] = {
+            "dagster/row_count": row_count(conn, table),
+            "Not read": result.skipped,
+        }
+    else:
+        metadata = {**row_figures(result.counts), **run_figures(result)}
+    version = table_fingerprint(conn, table) if conn is not None and table is not None else None
     return MaterializeResult(
-        metadata={**row_figures(result.counts), **run_figures(result)},
+        metadata=metadata,  # type: ignore[arg-type]
         data_version=DataVersion(version) if version else None,
         **asset_key,  # type: ignore[arg-type]
     )

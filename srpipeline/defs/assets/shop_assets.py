@@ -37,6 +37,7 @@ from srpipeline.crm.schema import (
     sr_order_statuses,
 )
 from srpipeline.defs.assets.catalog import table_metadata
+from srpipeline.defs.assets.freshness import SYNC_FRESHNESS
 from srpipeline.defs.assets.run_context import (
     PartitionedSyncConfig,
     materialized,
@@ -73,6 +74,7 @@ class WindowedSync(Protocol):
             group_name=GROUP,
             description="The shop's order statuses (sr_order_statuses); vanished ones are marked inactive.",
             metadata=table_metadata(sr_order_statuses),
+            freshness_policy=SYNC_FRESHNESS,
         ),
         AssetSpec(
             "status_mapping",
@@ -81,6 +83,7 @@ class WindowedSync(Protocol):
             description="status_mapping.yaml loaded into crm_status_mapping; new shop statuses are added "
             "to the file with a suggestion, and orders of newly mapped statuses are re-mapped.",
             metadata=table_metadata(crm_status_mapping),
+            freshness_policy=SYNC_FRESHNESS,
         ),
     ],
     pool=SHOP_POOL,
@@ -91,10 +94,10 @@ def order_statuses_and_mapping(
 ) -> Iterator[MaterializeResult]:
     result = sync_order_statuses(sync_context(context, shop, crm))
     with crm.get_engine().connect() as conn:
-        statuses_version = table_fingerprint(conn, sr_order_statuses)
+        statuses = materialized(result, conn, sr_order_statuses, asset_key="order_statuses")
         mapping_version = table_fingerprint(conn, crm_status_mapping)
         mapped, unmapped = mapping_counts(conn)
-    yield materialized(result, statuses_version, asset_key="order_statuses")
+    yield statuses
     unconfirmed = len(unconfirmed_suggestions(Path(crm.status_mapping_path)))
     metadata = {
         "Statuses mapped and confirmed": mapped - unconfirmed,
@@ -111,13 +114,14 @@ def order_statuses_and_mapping(
     pool=SHOP_POOL,
     description="The shop's coupons (crm_coupons), read whole; vanished ones get deleted_at.",
     metadata=table_metadata(crm_coupons),
+    freshness_policy=SYNC_FRESHNESS,
 )
 def coupons(
     context: AssetExecutionContext, shop: ShoprenterResource, crm: CrmDatabaseResource
 ) -> MaterializeResult:
     result = sync_coupons(sync_context(context, shop, crm))
     with crm.get_engine().connect() as conn:
-        return materialized(result, table_fingerprint(conn, crm_coupons))
+        return materialized(result, conn, crm_coupons)
 
 
 def build_partitioned_assets(partitions_def: DailyPartitionsDefinition) -> list[AssetsDefinition]:
@@ -167,6 +171,7 @@ def _day_asset(
         deps=deps,
         description=description,
         metadata=table_metadata(table, *also),
+        freshness_policy=SYNC_FRESHNESS,
     )
     def day_asset(
         context: AssetExecutionContext,

@@ -23,8 +23,8 @@ CONSTRAINT = "ck_crm_sync_log_trigger"
 def _allow(triggers: tuple[str, ...]) -> None:
     allowed = ", ".join(f"'{trigger}'" for trigger in triggers)
     with op.batch_alter_table("crm_sync_log") as batch:
-        batch.drop_constraint(CONSTRAINT, type_="check")
-        batch.create_check_constraint(CONSTRAINT, sa.text(f'"trigger" IN ({allowed})'))
+        batch.drop_constraint(op.f(CONSTRAINT), type_="check")
+        batch.create_check_constraint(op.f(CONSTRAINT), sa.text(f'"trigger" IN ({allowed})'))
 
 
 def upgrade() -> None:
