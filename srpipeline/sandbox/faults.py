@@ -34,6 +34,15 @@ class FaultConfig:
             self._seed = value
             self._rng = random.Random(value)
 
+    def describe(self) -> str:
+        """The faults switched on, in one line."""
+        parts = [f"{self.latency:g} s latency"] if self.latency else []
+        parts += [f"{share:.0%} {status}" for status, share in sorted(self.error_rates.items()) if share]
+        parts += [f"{self.drop_rate:.0%} dropped"] if self.drop_rate else []
+        parts += [f"{self.truncate_rate:.0%} cut short"] if self.truncate_rate else []
+        parts += [f"504 above {self.oversize_504} a page"] if self.oversize_504 else []
+        return ", ".join(parts) or "none"
+
     def storm(self, seconds: float) -> None:
         """Answer 429 to every API request for the next ``seconds``."""
         self._storm_until = time.monotonic() + seconds
